@@ -1,0 +1,22 @@
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+# Close codes shared with the chat protocol (API.md).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+class PingConsumer(AsyncJsonWebsocketConsumer):
+    """/ws/ping/: answers `{"type": "ping"}` with `{"type": "pong", "user": ID}` for a signed-in
+    user. Lets clients and monitoring check that the session reaches the WebSocket servers."""
+
+    async def connect(self):
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def receive_json(self, content, **kwargs):
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong", "user": self.scope["user"].pk})
+        else:
+            await self.send_json({"type": "error", "code": "invalid", "detail": "Unknown frame."})

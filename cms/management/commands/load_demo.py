@@ -1,0 +1,45 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Role, User
+from accounts.services import profile_ensure, roles_ensure, user_add_role
+from cms.services import site_ensure
+from places.models import Place
+
+DEMO_PASSWORD = "sirkel-demo-2026"  # noqa: S105  (demo data only, printed in the README)
+DEMO_USERS = [
+    # email, display name, role, home place, staff (Wagtail admin)
+    ("innbygger@sirkel.test", "Ingrid Innbygger", Role.RESIDENT, "Bekkestua", False),
+    ("reparator@sirkel.test", "Rune Reparatør", Role.REPAIRER, "Sandvika", False),
+    ("utlan@sirkel.test", "Ulla Utlån", Role.HUB_STAFF, "Fornebu", False),
+    ("redaktor@sirkel.test", "Randi Redaktør", Role.EDITOR, "Sandvika", True),
+    ("moderator@sirkel.test", "Morten Moderator", Role.MODERATOR, "Stabekk", True),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data for people to click around in (idempotent). Not used by tests."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        call_command("load_places", verbosity=0)
+        roles_ensure()
+        site_ensure()
+        for email, name, role, place_name, staff in DEMO_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=DEMO_PASSWORD, is_staff=staff)
+            profile = profile_ensure(user=user, display_name=name)
+            profile.home_place = Place.objects.filter(name=place_name).first()
+            profile.save(update_fields=["home_place"])
+            user_add_role(user=user, role=role)
+            user.emailaddress_set.update_or_create(email=email, defaults={"verified": True, "primary": True})
+        admin = User.objects.filter(email="admin@sirkel.test").first()
+        if admin is None:
+            admin = User.objects.create_superuser(email="admin@sirkel.test", password=DEMO_PASSWORD)
+        profile_ensure(user=admin, display_name="Admin")
+        admin.emailaddress_set.update_or_create(
+            email=admin.email, defaults={"verified": True, "primary": True}
+        )
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))

@@ -1,0 +1,62 @@
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from cms.models import HomePage
+
+HOME_CONTENT = {
+    "nb": {
+        "title": "Sirkel",
+        "hero_title": "Gi bort, bytt, reparer og lån – i Bærum",
+        "hero_text": (
+            "Sirkel er Bærum kommunes møteplass for gjenbruk. Gi bort det du ikke trenger, "
+            "finn en reparatør i nærheten og lån utstyr i stedet for å kjøpe nytt."
+        ),
+    },
+    "en": {
+        "title": "Sirkel",
+        "hero_title": "Give away, swap, repair and borrow – in Bærum",
+        "hero_text": (
+            "Sirkel is Bærum municipality's meeting place for reuse. Give away what you do not "
+            "need, find a repairer nearby and borrow equipment instead of buying new."
+        ),
+    },
+}
+
+
+def _locale(code: str) -> Locale:
+    locale, _ = Locale.objects.get_or_create(language_code=code)
+    return locale
+
+
+@transaction.atomic
+def site_ensure() -> HomePage:
+    """Make sure the page tree has a Norwegian HomePage with an English translation as the
+    default site's root. Idempotent; used by `load_demo` and by tests after a flush."""
+    nb, en = _locale("nb"), _locale("en")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=nb))
+
+    home = HomePage.objects.filter(depth=2, locale=nb).first()
+    if home is None:
+        # Wagtail's first migration leaves a plain "Welcome" page with the slug we want.
+        Page.objects.filter(depth=2, content_type__model="page", slug="home").delete()
+        root.refresh_from_db()
+        home = root.add_child(instance=HomePage(slug="home", locale=nb, **HOME_CONTENT["nb"]))
+        home.save_revision().publish()
+
+    if not HomePage.objects.filter(translation_key=home.translation_key, locale=en).exists():
+        translation = home.copy_for_translation(en)
+        for field, value in HOME_CONTENT["en"].items():
+            setattr(translation, field, value)
+        translation.save_revision().publish()
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Sirkel"
+        )
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    return home

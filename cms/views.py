@@ -1,0 +1,17 @@
+from django.core.paginator import EmptyPage, Paginator
+from django.shortcuts import render
+from wagtail.models import Page
+
+SEARCH_PAGE_SIZE = 10
+
+
+def search_view(request):
+    """Site search over published pages (Wagtail search, Norwegian configuration)."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = Page.objects.live().public().specific().search(query) if query else Page.objects.none()
+    paginator = Paginator(results, SEARCH_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, ValueError):
+        page = paginator.page(1) if paginator.count else None
+    return render(request, "cms/search.html", {"query": query, "page": page, "count": paginator.count})

@@ -1,0 +1,62 @@
+"""The public API at /api/v1/: one NinjaAPI, each app contributes a router. Errors follow
+API.md: `{"detail": "...", "errors": {field: [messages]}}`."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from accounts.api import router as accounts_router
+from core.api import ApiError, error_body
+from places.api import router as places_router
+from places.geo import GeoParamError
+
+api = NinjaAPI(
+    title="Sirkel API",
+    version="1",
+    description="Open data and the resident API of Sirkel, Bærum's platform for reuse, repair and lending.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/places", places_router)
+api.add_router("/me", accounts_router)
+
+
+def _field_name(loc: list) -> str:
+    # ninja's loc is e.g. ["query", "radius_km"]; the first part is where, not what.
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "form", "file")]
+    return ".".join(parts) or "non_field_errors"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors:
+        errors.setdefault(_field_name(list(item.get("loc", []))), []).append(item.get("msg", ""))
+    return api.create_response(request, error_body(_("Invalid input."), errors), status=400)
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request, exc: ApiError):
+    return api.create_response(request, error_body(exc.detail, exc.errors), status=exc.status)
+
+
+@api.exception_handler(GeoParamError)
+def on_geo_error(request, exc: GeoParamError):
+    return api.create_response(request, error_body(str(exc), exc.errors), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return api.create_response(request, error_body(_("Authentication required.")), status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, error_body(_("Not found.")), status=404)
