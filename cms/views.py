@@ -1,4 +1,4 @@
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from wagtail.models import Page
 
@@ -10,8 +10,5 @@ def search_view(request):
     query = request.GET.get("q", "").strip()[:200]
     results = Page.objects.live().public().specific().search(query) if query else Page.objects.none()
     paginator = Paginator(results, SEARCH_PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, ValueError):
-        page = paginator.page(1) if paginator.count else None
+    page = paginator.get_page(request.GET.get("page")) if paginator.count else None
     return render(request, "cms/search.html", {"query": query, "page": page, "count": paginator.count})

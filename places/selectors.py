@@ -19,9 +19,9 @@ def place_get_by_name(name: str) -> Place | None:
 
 
 def place_search(*, q: str = "", geo: GeoQuery | None = None) -> QuerySet[Place]:
-    """Places for autocomplete: names starting with the query first, then containing it, then
-    near misses by trigram similarity (typos); with `geo`, only those within the radius,
-    nearest first."""
+    """Places for autocomplete: names starting with the query first, then names containing it,
+    then near misses by trigram similarity (typos), alphabetically within each group; with
+    `geo`, only those within the radius, nearest first."""
     places = Place.objects.all()
     key = fold(q)
     if key:
@@ -41,5 +41,5 @@ def place_search(*, q: str = "", geo: GeoQuery | None = None) -> QuerySet[Place]
             GeometryDistance("point", geo.point)
         )
     elif key:
-        places = places.order_by("rank", "-similarity", "name")
+        places = places.order_by("rank", "name")
     return places

@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page
 
 register = template.Library()
@@ -14,7 +15,10 @@ def language_switcher(context):
     page = context.get("page")
     current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     links = []
-    for code, name in settings.LANGUAGES:
+    for code, _name in settings.LANGUAGES:
+        # Each language in its own name ("English", "Norsk (bokmål)"), whatever the page's language.
+        local = get_language_info(code)["name_local"]
+        name = local[:1].upper() + local[1:]
         url = None
         if isinstance(page, Page):
             locale = Locale.objects.filter(language_code=code).first()

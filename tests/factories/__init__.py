@@ -1,0 +1,35 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import Profile, User
+from places.geo import make_point
+from places.models import Place
+
+TEST_PASSWORD = "a-long-test-password-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A signed-up user with a verified email address and a profile."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def profile(obj, create, extracted, **kwargs):
+        if create:
+            Profile.objects.create(user=obj, display_name=kwargs.get("display_name", f"Person {obj.pk}"))
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Testplass {n}")
+    kind = Place.Kind.AREA
+    point = factory.LazyFunction(lambda: make_point(59.89, 10.52))

@@ -1,0 +1,30 @@
+"""Helpers for tests that drive the live server."""
+
+from pathlib import Path
+
+from tests.live import ROOT, LiveDaphne
+
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def sent_mail(server: LiveDaphne) -> list[str]:
+    """Emails the live server wrote with the file backend, oldest first."""
+    if not server.mail_dir.exists():
+        return []
+    return [p.read_text() for p in sorted(server.mail_dir.iterdir(), key=lambda p: p.stat().st_mtime)]
+
+
+def assert_no_axe_violations(page, *, context: str = "") -> None:
+    """Run axe-core (from npm) in the page; fail listing every WCAG 2.1 A/AA violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=Path(AXE_JS).read_text())
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
+        })"""
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert not problems, f"axe found violations on {context or page.url}:\n" + "\n".join(problems)
