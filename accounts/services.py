@@ -1,15 +1,23 @@
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import APIToken
 
 from accounts.models import Profile, Role, User
 from places.models import Place
 
+# Roles that work in the Wagtail admin (/cms/). What they may do there is granted by the apps
+# that own the content (cms.services.site_ensure gives editors the page tree).
+ADMIN_ROLES = (Role.EDITOR, Role.MODERATOR)
+
 
 def roles_ensure() -> None:
-    """Create the role groups if they are missing (idempotent)."""
+    """Create the role groups if they are missing, with admin access for editors and
+    moderators (idempotent)."""
+    access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     for role in Role:
-        Group.objects.get_or_create(name=role.value)
+        group, _ = Group.objects.get_or_create(name=role.value)
+        if role in ADMIN_ROLES:
+            group.permissions.add(access_admin)
 
 
 def user_add_role(*, user: User, role: Role) -> None:

@@ -1,6 +1,8 @@
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page, Site
 
+from accounts.models import Role
 from cms.models import HomePage
 
 HOME_CONTENT = {
@@ -51,6 +53,7 @@ def site_ensure() -> HomePage:
             setattr(translation, field, value)
         translation.save_revision().publish()
 
+    _editors_ensure(home)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
@@ -60,3 +63,33 @@ def site_ensure() -> HomePage:
         site.root_page = home
         site.save()
     return home
+
+
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+EDITOR_COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+)
+
+
+def _editors_ensure(home: Page) -> None:
+    """Editors write and publish pages under the home page and manage images and documents.
+    Moderators get no page permissions: they must not publish."""
+    editors, _ = Group.objects.get_or_create(name=Role.EDITOR.value)
+    for codename in EDITOR_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=editors,
+            page=home,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    for app_label, codename in EDITOR_COLLECTION_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=editors,
+            collection=root_collection,
+            permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
+        )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Project-local PostgreSQL (+PostGIS) and Redis under .run/, so a fresh machine needs nothing
-# running beforehand.  Usage: scripts/services.sh start|stop|status
+# running beforehand.  Usage: scripts/services.sh start|stop|status|ports|env
 #
 # - DATABASE_URL / REDIS_URL set in the environment: that service is used as is (nothing started).
 # - Ports: SIRKEL_PG_PORT / SIRKEL_REDIS_PORT, else derived from this checkout's path, so two
@@ -104,12 +104,15 @@ case "$cmd" in
     elif redis_running; then echo "redis: running on 127.0.0.1:$redis_port";
     else echo "redis: stopped"; fi
     ;;
+  ports)
+    echo "postgresql=$pg_port redis=$redis_port"
+    ;;
   env)
     write_env
     cat "$run/services.env"
     ;;
   *)
-    echo "usage: $0 start|stop|status|env" >&2
+    echo "usage: $0 start|stop|status|ports|env" >&2
     exit 2
     ;;
 esac

@@ -79,7 +79,6 @@ INSTALLED_APPS = [
     "channels",
     # Django
     "daphne",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

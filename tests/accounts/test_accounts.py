@@ -135,3 +135,42 @@ def test_home_place_is_never_shown_to_others(client, places):
 def test_account_pages_render_in_both_languages(client, db, path):
     assert client.get(path).status_code == 200
     assert client.get("/en" + path).status_code == 200
+
+
+def test_password_reset_by_email(client, db):
+    user = UserFactory()
+    response = client.post("/en/konto/password/reset/", {"email": user.email})
+    assert response.status_code == 302
+    link = re.search(r"https?://[^/]+(/en/konto/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    form_url = client.get(link)["Location"]  # allauth moves the key into the session first
+    new_password = "a-new-long-password-77"
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+def test_password_reset_answers_the_same_for_unknown_addresses(client, db):
+    known = client.post("/en/konto/password/reset/", {"email": UserFactory().email})
+    unknown = client.post("/en/konto/password/reset/", {"email": "nobody@example.test"})
+    assert (unknown.status_code, unknown["Location"]) == (known.status_code, known["Location"])
+    assert "password/reset/key" not in mail.outbox[-1].body  # no reset link for a non-account
+
+
+def test_password_change_needs_the_old_password(client, db):
+    user = UserFactory()
+    client.force_login(user)
+    new_password = "another-long-password-88"
+    response = client.post(
+        "/en/konto/password/change/",
+        {"oldpassword": "wrong", "password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)
+    client.post(
+        "/en/konto/password/change/",
+        {"oldpassword": TEST_PASSWORD, "password1": new_password, "password2": new_password},
+    )
+    user.refresh_from_db()
+    assert user.check_password(new_password)

@@ -149,3 +149,53 @@ def test_site_search_with_no_query_or_hostile_input_is_calm(client, site):
     response = client.get("/sok/", {"q": "<script>alert(1)</script>' OR 1=1 --", "page": "x"})
     assert response.status_code == 200
     assert b"<script>alert(1)</script>" not in response.content
+
+
+@pytest.fixture
+def role_client(site, roles):
+    from accounts.models import Role
+    from accounts.services import user_add_role
+
+    def make(role: Role) -> Client:
+        user = UserFactory()
+        user_add_role(user=user, role=role)
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def test_editor_opens_the_admin_and_publishes_a_page(role_client, site):
+    from accounts.models import Role
+
+    editor = role_client(Role.EDITOR)
+    assert editor.get("/cms/").status_code == 200
+    data = nested_form_data(
+        {
+            "title": "Om oss",
+            "slug": "om-oss",
+            "intro": "",
+            "body": streamfield([]),
+            "action-publish": "publish",
+        }
+    )
+    assert editor.post(f"/cms/pages/add/cms/contentpage/{site.pk}/", data).status_code == 302
+    assert ContentPage.objects.get(slug="om-oss").live
+
+
+def test_moderator_opens_the_admin_but_cannot_add_pages(role_client, site):
+    from accounts.models import Role
+
+    moderator = role_client(Role.MODERATOR)
+    assert moderator.get("/cms/").status_code == 200
+    response = moderator.get(f"/cms/pages/add/cms/contentpage/{site.pk}/")
+    assert response.status_code in (302, 403)
+    assert not ContentPage.objects.exists()
+
+
+def test_resident_cannot_open_the_admin(role_client):
+    from accounts.models import Role
+
+    response = role_client(Role.RESIDENT).get("/cms/")
+    assert response.status_code == 302 and "/cms/login/" in response["Location"]
