@@ -174,3 +174,9 @@ def test_password_change_needs_the_old_password(client, db):
     )
     user.refresh_from_db()
     assert user.check_password(new_password)
+
+
+def test_admin_login_goes_through_the_throttled_login(client, db):
+    response = client.get("/cms/login/?next=/cms/")
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/login/?next=/cms/"
