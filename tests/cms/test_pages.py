@@ -199,3 +199,16 @@ def test_resident_cannot_open_the_admin(role_client):
 
     response = role_client(Role.RESIDENT).get("/cms/")
     assert response.status_code == 302 and "/cms/login/" in response["Location"]
+
+
+def test_load_demo_is_idempotent(db):
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from places.models import Place
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (User.objects.count(), Place.objects.count(), Page.objects.count())
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (User.objects.count(), Place.objects.count(), Page.objects.count()) == counts
+    assert User.objects.get(email="redaktor@sirkel.test").groups.filter(name="editor").exists()
