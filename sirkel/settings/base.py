@@ -171,6 +171,10 @@ CHANNEL_LAYERS = {
     }
 }
 
+# --- Privacy ------------------------------------------------------------------------------------
+# Key for the deterministic fuzzing of public points (places.geo.fuzz_point); SECRET_KEY if empty.
+LOCATION_FUZZ_SALT = os.environ.get("LOCATION_FUZZ_SALT", "")
+
 # --- Background tasks --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
