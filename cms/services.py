@@ -66,6 +66,8 @@ def site_ensure() -> HomePage:
 
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+# Shared vocabulary the editors maintain in the admin (model permissions).
+EDITOR_MODEL_PERMISSIONS = (("catalog", "add_category"), ("catalog", "change_category"))
 EDITOR_COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
@@ -77,9 +79,11 @@ EDITOR_COLLECTION_PERMISSIONS = (
 
 
 def _editors_ensure(home: Page) -> None:
-    """Editors write and publish pages under the home page and manage images and documents.
-    Moderators get no page permissions: they must not publish."""
+    """Editors write and publish pages under the home page, manage images and documents and
+    the category taxonomy. Moderators get no page permissions: they must not publish."""
     editors, _ = Group.objects.get_or_create(name=Role.EDITOR.value)
+    for app_label, codename in EDITOR_MODEL_PERMISSIONS:
+        editors.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     for codename in EDITOR_PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(
             group=editors,

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as accounts_router
+from catalog.api import router as catalog_router
 from core.api import ApiError, error_body
 from places.api import router as places_router
 from places.geo import GeoParamError
@@ -20,6 +21,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/places", places_router)
+api.add_router("/categories", catalog_router)
 api.add_router("/me", accounts_router)
 
 
