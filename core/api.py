@@ -1,12 +1,13 @@
 """The API conventions of API.md as shared helpers: the error shape and the page envelope."""
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
+from pydantic import AfterValidator
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -15,11 +16,30 @@ MAX_PAGE_SIZE = 100
 class ApiError(Exception):
     """Raise from any endpoint: answered as `{"detail": ..., "errors": {...}}` with `status`."""
 
-    def __init__(self, detail: str, *, status: int = 400, errors: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status: int = 400,
+        errors: dict[str, list[str]] | None = None,
+        retry_after: int | None = None,
+    ):
         self.detail = detail
         self.status = status
         self.errors = errors or {}
+        self.retry_after = retry_after
         super().__init__(detail)
+
+
+def _no_control_characters(value: str) -> str:
+    """Text fields: trimmed, and no NUL or other control characters (PostgreSQL refuses NUL;
+    the others only ever hide things), except newlines and tabs."""
+    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+        raise ValueError(_("Control characters are not allowed."))
+    return value.strip()
+
+
+CleanStr = Annotated[str, AfterValidator(_no_control_characters)]
 
 
 class ErrorOut(Schema):
@@ -47,6 +67,7 @@ class PageNumberPagination(PaginationBase):
 
     class Output(Schema):
         count: int
+        count_capped: bool = False
         next: str | None
         previous: str | None
         results: list[Any]
@@ -55,11 +76,9 @@ class PageNumberPagination(PaginationBase):
 
     def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
         page, size = pagination.page, pagination.page_size
-        count = (
-            queryset.count()
-            if hasattr(queryset, "count") and not isinstance(queryset, list)
-            else len(queryset)
-        )
+        # A result set may cap its count (dense areas: "1000+"); it then says so.
+        count = len(queryset) if isinstance(queryset, list) else queryset.count()
+        capped = bool(getattr(queryset, "count_capped", False))
         last = max(1, -(-count // size))
         if page > last:
             raise ApiError(
@@ -70,6 +89,7 @@ class PageNumberPagination(PaginationBase):
         start = (page - 1) * size
         return {
             "count": count,
+            "count_capped": capped,
             "next": _page_url(request, page + 1) if page < last else None,
             "previous": _page_url(request, page - 1) if page > 1 else None,
             "results": list(queryset[start : start + size]),

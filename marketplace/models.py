@@ -1,0 +1,152 @@
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.search import SEARCH_CONFIG
+
+LISTING_LIFETIME = timedelta(days=30)
+MAX_IMAGES = 8
+
+
+class Listing(models.Model):
+    """Something given away, offered in a swap or wanted. The exact point is private; every
+    public use (pins, distances, radius, ordering) goes through `public_location`."""
+
+    class Kind(models.TextChoices):
+        GIVE = "give", _("Give away")
+        SWAP = "swap", _("Swap")
+        WANTED = "wanted", _("Wanted")
+
+    class Condition(models.TextChoices):
+        AS_NEW = "as_new", _("As new")
+        GOOD = "good", _("Good")
+        USED = "used", _("Used")
+        NEEDS_REPAIR = "needs_repair", _("Needs repair")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        RESERVED = "reserved", _("Reserved")
+        COMPLETED = "completed", _("Completed")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="listings"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    category = models.ForeignKey(
+        "catalog.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="listings"
+    )
+    condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices, blank=True)
+    wants = models.CharField(
+        _("wanted in return"),
+        max_length=200,
+        blank=True,
+        help_text=_("For swaps: what you would like in return."),
+    )
+    pickup_notes = models.CharField(_("pickup notes"), max_length=300, blank=True)
+
+    # Private: never leaves the server. Public: fuzzed once from it (places.geo.fuzz_point).
+    location = models.PointField(_("exact location"), geography=True, srid=4326, spatial_index=False)
+    public_location = models.PointField(_("public location"), geography=True, srid=4326)
+    # Seed of the deterministic fuzzing: the same listing always gets the same public point.
+    fuzz_seed = models.UUIDField(default=uuid.uuid4, editable=False)
+    area = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The named place nearest to the listing, shown instead of an address."),
+    )
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    reserved_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reserved for"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reserved_listings",
+    )
+    hidden_at = models.DateTimeField(_("hidden by a moderator at"), null=True, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="listing_search_gin"),
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="listing_title_trgm"),
+            models.Index(fields=["status", "-published_at"], name="listing_status_published"),
+            models.Index(fields=["expires_at"], condition=Q(status="active"), name="listing_active_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="reserved") | Q(reserved_for__isnull=False),
+                name="listing_reserved_has_partner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (self.Status.ACTIVE, self.Status.RESERVED) and self.hidden_at is None
+
+    @property
+    def public_lat(self) -> float:
+        return self.public_location.y
+
+    @property
+    def public_lon(self) -> float:
+        return self.public_location.x
+
+
+class ListingImage(models.Model):
+    """A sanitized photo (metadata stripped, re-encoded) and its renditions. Files are named by
+    content hash, never by what the uploader called them."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    alt_text = models.CharField(_("image description"), max_length=200, blank=True)
+    original = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # {"thumbnail": {"webp": name, "jpeg": name, "width": w, "height": h}, "card": ..., "full": ...}
+    renditions = models.JSONField(default=dict)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("listing photo")
+        verbose_name_plural = _("listing photos")
+
+    def __str__(self) -> str:
+        return self.alt_text or self.listing.title

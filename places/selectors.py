@@ -43,3 +43,15 @@ def place_search(*, q: str = "", geo: GeoQuery | None = None) -> QuerySet[Place]
     elif key:
         places = places.order_by("rank", "name")
     return places
+
+
+NEAREST_PLACE_MAX_KM = 5
+
+
+def place_nearest(point) -> Place | None:
+    """The gazetteer place nearest to a point (within 5 km): the area a listing is shown under."""
+    return (
+        Place.objects.filter(point__dwithin=(point, D(km=NEAREST_PLACE_MAX_KM)))
+        .order_by(GeometryDistance("point", point))
+        .first()
+    )

@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from accounts.api import router as accounts_router
 from catalog.api import router as catalog_router
 from core.api import ApiError, error_body
+from marketplace.api import router as marketplace_router
 from places.api import router as places_router
 from places.geo import GeoParamError
 
@@ -22,6 +23,7 @@ api = NinjaAPI(
 )
 api.add_router("/places", places_router)
 api.add_router("/categories", catalog_router)
+api.add_router("/listings", marketplace_router)
 api.add_router("/me", accounts_router)
 
 
@@ -41,7 +43,10 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(ApiError)
 def on_api_error(request, exc: ApiError):
-    return api.create_response(request, error_body(exc.detail, exc.errors), status=exc.status)
+    response = api.create_response(request, error_body(exc.detail, exc.errors), status=exc.status)
+    if exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(GeoParamError)

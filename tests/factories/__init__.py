@@ -33,3 +33,33 @@ class PlaceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testplass {n}")
     kind = Place.Kind.AREA
     point = factory.LazyFunction(lambda: make_point(59.89, 10.52))
+
+
+def make_listing(
+    *,
+    owner=None,
+    title="Sykkel gis bort",
+    description="",
+    kind="give",
+    category="bicycles",
+    condition="good",
+    lat=59.9184,
+    lon=10.5874,
+    publish=True,
+    **extra,
+):
+    """A listing created the way users create them (through the service, so the public point is
+    fuzzed)."""
+    from catalog.models import Category
+    from marketplace.services import ListingData, listing_create
+
+    data = ListingData(
+        kind=kind,
+        title=title,
+        description=description,
+        category=Category.objects.get(slug=category),
+        condition=condition,
+        location=make_point(lat, lon),
+        **extra,
+    )
+    return listing_create(owner=owner or UserFactory(), data=data, publish=publish)

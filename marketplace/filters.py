@@ -1,0 +1,85 @@
+"""The one FilterSet for listing searches, shared by the HTML list, the map and the API."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.selectors import category_with_descendants
+from core.search import MAX_QUERY_LENGTH
+from marketplace.models import Listing
+from marketplace.selectors import ListingSearch, Ordering, listing_search
+from places.geo import GeoParamError, parse_geo_params
+
+ORDERING_CHOICES = [
+    (Ordering.DISTANCE, _("Nearest first")),
+    (Ordering.NEWEST, _("Newest first")),
+    (Ordering.RELEVANCE, _("Best match")),
+]
+
+
+class ListingSearchForm(forms.Form):
+    """Validates the parameters together: the geo ones and the category slug become a point,
+    a radius and category ids. An unknown place sets `not_found` (answered with 404)."""
+
+    not_found = False
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["geo"] = parse_geo_params(
+                near=data.get("near"), place=data.get("place"), radius_km=data.get("radius_km")
+            )
+        except GeoParamError as error:
+            self.not_found = error.status == 404
+            for field, messages in error.errors.items():
+                for message in messages:
+                    self.add_error(field, message)
+        slug = data.get("category")
+        data["category_ids"] = ()
+        if slug:
+            ids = category_with_descendants(slug)
+            if ids is None:
+                self.add_error("category", _("Unknown category “%(slug)s”.") % {"slug": slug[:60]})
+            else:
+                data["category_ids"] = tuple(ids)
+        return data
+
+
+class ListingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="_by_search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Listing.Kind.choices, method="_by_search")
+    category = django_filters.CharFilter(label=_("Category"), method="_by_search")
+    condition = django_filters.ChoiceFilter(
+        label=_("Condition"), choices=Listing.Condition.choices, method="_by_search"
+    )
+    near = django_filters.CharFilter(label=_("Near (latitude,longitude)"), method="_by_search")
+    place = django_filters.CharFilter(label=_("Place"), method="_by_search")
+    radius_km = django_filters.CharFilter(label=_("Distance (km)"), method="_by_search")
+    ordering = django_filters.ChoiceFilter(label=_("Order by"), choices=ORDERING_CHOICES, method="_by_search")
+
+    class Meta:
+        model = Listing
+        fields: list[str] = []
+        form = ListingSearchForm
+
+    def _by_search(self, queryset, name, value):
+        return queryset  # the whole search runs once, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        return listing_search(self.search)
+
+    @property
+    def search(self) -> ListingSearch:
+        data = self.form.cleaned_data
+        return ListingSearch(
+            q=(data.get("q") or "").strip()[:MAX_QUERY_LENGTH],
+            kind=data.get("kind") or "",
+            category_ids=data.get("category_ids", ()),
+            condition=data.get("condition") or "",
+            geo=data.get("geo"),
+            ordering=data.get("ordering") or "",
+        )
+
+    @property
+    def not_found(self) -> bool:
+        return self.form.not_found

@@ -1,0 +1,155 @@
+"""Every write to listings. Keyword-only arguments; side effects on commit."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.gis.geos import Point
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Category
+from marketplace.models import LISTING_LIFETIME, Listing
+from places.geo import fuzz_point
+from places.selectors import place_nearest
+
+MAX_NEW_LISTINGS_PER_DAY = 20
+EDITABLE_FIELDS = ("kind", "title", "description", "category", "condition", "wants", "pickup_notes")
+
+
+class ListingError(Exception):
+    """A refused change, with a message for the user; `status` is the HTTP status to answer."""
+
+    def __init__(
+        self, message: str, *, status: int = 400, field: str | None = None, retry_after: int | None = None
+    ):
+        self.message = message
+        self.status = status
+        self.field = field
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class ListingData:
+    kind: str
+    title: str
+    category: Category
+    location: Point
+    description: str = ""
+    condition: str = ""
+    wants: str = ""
+    pickup_notes: str = ""
+
+
+def _check_daily_limit(owner) -> None:
+    since = timezone.now() - timedelta(days=1)
+    recent = Listing.objects.filter(owner=owner, created_at__gte=since).order_by("created_at")
+    if recent.count() >= MAX_NEW_LISTINGS_PER_DAY:
+        oldest = recent.first().created_at
+        retry_after = max(1, int((oldest + timedelta(days=1) - timezone.now()).total_seconds()))
+        raise ListingError(
+            _("You can create at most %(n)s listings a day. Try again later.")
+            % {"n": MAX_NEW_LISTINGS_PER_DAY},
+            status=429,
+            retry_after=retry_after,
+        )
+
+
+def _set_location(listing: Listing, point: Point) -> None:
+    listing.location = point
+    # The key is fixed per listing, so moving the exact point a little does not let anyone
+    # average several public points back to the exact one.
+    listing.public_location = fuzz_point(point, key=f"listing:{listing.fuzz_seed}")
+    listing.area = place_nearest(point)
+
+
+@transaction.atomic
+def listing_create(*, owner, data: ListingData, publish: bool = True) -> Listing:
+    _check_daily_limit(owner)
+    listing = Listing(owner=owner, **{f: getattr(data, f) for f in EDITABLE_FIELDS})
+    if listing.kind != Listing.Kind.SWAP:
+        listing.wants = ""
+    _set_location(listing, data.location)
+    if publish:
+        _publish(listing)
+    listing.save()
+    return listing
+
+
+@transaction.atomic
+def listing_update(*, listing: Listing, changes: dict) -> Listing:
+    """Apply a partial update (fields of EDITABLE_FIELDS and `location`)."""
+    for field in EDITABLE_FIELDS:
+        if field in changes:
+            setattr(listing, field, changes[field])
+    if "location" in changes:
+        _set_location(listing, changes["location"])
+    if listing.kind != Listing.Kind.SWAP:
+        listing.wants = ""
+    listing.save()
+    return listing
+
+
+def _publish(listing: Listing) -> None:
+    now = timezone.now()
+    listing.status = Listing.Status.ACTIVE
+    listing.published_at = listing.published_at or now
+    listing.expires_at = now + LISTING_LIFETIME
+    listing.reminded_at = None
+
+
+def listing_publish(*, listing: Listing) -> Listing:
+    if listing.status not in (Listing.Status.DRAFT, Listing.Status.EXPIRED, Listing.Status.WITHDRAWN):
+        raise ListingError(_("Only drafts, expired and withdrawn listings can be published."), status=409)
+    _publish(listing)
+    listing.save()
+    return listing
+
+
+def listing_renew(*, listing: Listing) -> Listing:
+    """One-click renewal: another 30 days from now for an active or expired listing."""
+    if listing.status not in (Listing.Status.ACTIVE, Listing.Status.EXPIRED):
+        raise ListingError(_("Only active or expired listings can be renewed."), status=409)
+    _publish(listing)
+    listing.save()
+    return listing
+
+
+def listing_withdraw(*, listing: Listing) -> Listing:
+    if listing.status == Listing.Status.COMPLETED:
+        raise ListingError(_("A completed listing cannot be withdrawn."), status=409)
+    listing.status = Listing.Status.WITHDRAWN
+    listing.reserved_for = None
+    listing.save()
+    return listing
+
+
+def listing_reserve(*, listing: Listing, partner) -> Listing:
+    if listing.status not in (Listing.Status.ACTIVE, Listing.Status.RESERVED):
+        raise ListingError(_("Only an active listing can be reserved."), status=409)
+    if partner.pk == listing.owner_id:
+        raise ListingError(_("You cannot reserve your own listing for yourself."), field="partner")
+    listing.status = Listing.Status.RESERVED
+    listing.reserved_for = partner
+    listing.save()
+    return listing
+
+
+def listing_unreserve(*, listing: Listing) -> Listing:
+    if listing.status != Listing.Status.RESERVED:
+        raise ListingError(_("The listing is not reserved."), status=409)
+    listing.status = Listing.Status.ACTIVE
+    listing.reserved_for = None
+    listing.save()
+    return listing
+
+
+def listing_complete(*, listing: Listing) -> Listing:
+    """Given away / swapped / received. Later: records the exchange in the impact ledger."""
+    if listing.status not in (Listing.Status.ACTIVE, Listing.Status.RESERVED):
+        raise ListingError(_("Only an active or reserved listing can be completed."), status=409)
+    listing.status = Listing.Status.COMPLETED
+    listing.completed_at = timezone.now()
+    listing.save()
+    return listing

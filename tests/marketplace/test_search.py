@@ -1,0 +1,166 @@
+"""The one listing search (selector through the FilterSet), as the HTML list, map and API use it."""
+
+import math
+
+import pytest
+
+from marketplace.filters import ListingFilter
+from marketplace.models import Listing
+from tests.factories import make_listing
+
+pytestmark = pytest.mark.usefixtures("places")
+
+BEKKESTUA = (59.9184, 10.5874)
+
+
+def search(**params) -> list[Listing]:
+    filterset = ListingFilter({k: str(v) for k, v in params.items()}, queryset=Listing.objects.none())
+    assert filterset.is_valid(), filterset.errors
+    return list(filterset.qs)
+
+
+def titles(**params) -> list[str]:
+    return [listing.title for listing in search(**params)]
+
+
+def great_circle_km(lat1, lon1, lat2, lon2) -> float:
+    """Independent of places.geo: spherical law of cosines."""
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    return 6371.0 * math.acos(
+        min(1.0, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl))
+    )
+
+
+def test_norwegian_stemming_finds_plural_and_singular(db):
+    make_listing(title="Sykkel til jente 8 år")
+    make_listing(title="Lampe")
+    assert titles(q="sykler") == ["Sykkel til jente 8 år"]
+
+
+def test_accents_are_ignored(db):
+    make_listing(title="Barnevógn", category="prams-car-seats")
+    assert titles(q="barnevogn") == ["Barnevógn"]
+
+
+def test_a_typo_still_finds_the_title(db):
+    make_listing(title="Kajakk med åre", category="water-sports")
+    assert titles(q="kajak") == ["Kajakk med åre"]
+
+
+def test_description_is_searched_too(db):
+    make_listing(title="Diverse", description="En gammel symaskin som virker")
+    assert titles(q="symaskin") == ["Diverse"]
+
+
+def test_category_includes_children(db):
+    make_listing(title="Elsykkel", category="e-bikes")
+    make_listing(title="Barnesykkel", category="childrens-bikes")
+    make_listing(title="Sofa", category="sofas", lat=59.92, lon=10.59)
+    assert sorted(titles(category="bikes")) == ["Barnesykkel", "Elsykkel"]
+    assert titles(category="e-bikes") == ["Elsykkel"]
+
+
+def test_kind_and_condition_filter(db):
+    make_listing(title="A", kind="give", condition="good")
+    make_listing(title="B", kind="swap", condition="needs_repair")
+    make_listing(title="C", kind="wanted", condition="")
+    assert titles(kind="swap") == ["B"]
+    assert titles(condition="needs_repair") == ["B"]
+
+
+def test_only_active_unhidden_listings_are_found(db):
+    make_listing(title="Utkast", publish=False)
+    hidden = make_listing(title="Skjult")
+    Listing.objects.filter(pk=hidden.pk).update(hidden_at="2026-01-01T00:00:00Z")
+    make_listing(title="Synlig")
+    assert titles() == ["Synlig"]
+
+
+def test_distance_ordering_matches_an_independent_great_circle_computation(db):
+    spots = [
+        (59.8908, 10.5238),
+        (59.9131, 10.6364),
+        (59.9433, 10.5044),
+        (59.9203, 10.5646),
+        (59.9087, 10.6106),
+    ]
+    for n, (lat, lon) in enumerate(spots):
+        make_listing(title=f"Ting {n}", lat=lat, lon=lon)
+    results = search(near=f"{BEKKESTUA[0]},{BEKKESTUA[1]}", radius_km=50)
+    distances = [great_circle_km(*BEKKESTUA, r.public_lat, r.public_lon) for r in results]
+    assert len(results) == 5
+    assert distances == sorted(distances)
+
+
+def test_radius_uses_the_public_point(db):
+    listing = make_listing(title="Hjemme")
+    exact = (listing.location.y, listing.location.x)
+    public_km = great_circle_km(*exact, listing.public_lat, listing.public_lon)
+    # A radius smaller than the fuzzing distance, centred on the exact home point, finds nothing.
+    assert titles(near=f"{exact[0]},{exact[1]}", radius_km=round(public_km * 0.5, 3)) == []
+    # Centred on the public point it is found.
+    assert titles(near=f"{listing.public_lat},{listing.public_lon}", radius_km=0.05) == ["Hjemme"]
+
+
+def test_place_parameter_and_radius(db):
+    make_listing(title="Nær", lat=59.9186, lon=10.5880)
+    make_listing(title="Langt unna", lat=59.8806, lon=10.5991)
+    assert titles(place="bekkestua", radius_km=2) == ["Nær"]
+
+
+def test_newest_first_and_relevance_ordering(db):
+    make_listing(title="Gammel stol")
+    make_listing(title="Stol stol stol", description="stol")
+    assert titles(ordering="-created") == ["Stol stol stol", "Gammel stol"]
+    assert titles(q="stol", ordering="relevance")[0] == "Stol stol stol"
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"near": "abc"}, "near"),
+        ({"near": "91,10"}, "near"),
+        ({"near": "59.9,10.5", "radius_km": "0"}, "radius_km"),
+        ({"near": "59.9,10.5", "radius_km": "500"}, "radius_km"),
+        ({"category": "no-such"}, "category"),
+        ({"kind": "sell"}, "kind"),
+        ({"condition": "broken"}, "condition"),
+        ({"ordering": "price"}, "ordering"),
+    ],
+)
+def test_bad_parameters_are_form_errors(db, params, field):
+    filterset = ListingFilter(params, queryset=Listing.objects.none())
+    assert not filterset.is_valid()
+    assert field in filterset.errors
+
+
+def test_hostile_query_text_is_just_text(db):
+    make_listing(title="Stol")
+    for q in ["'; DROP TABLE marketplace_listing; --", "<script>", "a & | ! ( )", "ø" * 500, '"unclosed']:
+        search(q=q)  # any text is a valid query: no exception, no SQL error
+    assert Listing.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "query"),
+    [
+        ("Sykkel til jente", "sykler"),
+        ("To sykler", "sykkel"),
+        ("Nøkkel", "nøkler"),
+        ("Sykler og nøkler", "sykkel nøkkel"),
+    ],
+)
+def test_singular_and_plural_of_el_nouns_find_each_other(db, title, query):
+    make_listing(title=title)
+    assert titles(q=query) == [title]
+
+
+def test_every_word_must_match(db):
+    make_listing(title="Rød sykkel")
+    make_listing(title="Blå sykkel")
+    assert titles(q="rød sykkel") == ["Rød sykkel"]
+
+
+def test_compound_word_part_is_found_by_trigram(db):
+    make_listing(title="Sykkelhjelm str M", category="bike-parts")
+    assert titles(q="hjelm") == ["Sykkelhjelm str M"]
