@@ -3,7 +3,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import model_validator
 
@@ -244,7 +244,7 @@ def listing_create_endpoint(request: HttpRequest, payload: ListingIn):
         listing = listing_create(owner=request.user, data=data)
     except ListingError as error:
         _raise(error)
-    return 201, listing_detail_out(request, listing)
+    return Status(201, listing_detail_out(request, listing))
 
 
 def _owned_listing(request: HttpRequest, listing_id: int) -> Listing:
@@ -293,4 +293,4 @@ def listing_delete(request: HttpRequest, listing_id: int):
         listing_withdraw(listing=listing)
     except ListingError as error:
         _raise(error)
-    return 204, None
+    return Status(204, None)

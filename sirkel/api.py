@@ -28,16 +28,25 @@ api.add_router("/me", accounts_router)
 
 
 def _field_name(loc: list) -> str:
-    # ninja's loc is e.g. ["query", "radius_km"]; the first part is where, not what.
-    parts = [str(p) for p in loc if p not in ("query", "body", "path", "form", "file")]
+    """ninja's loc is ["query", "radius_km"] or ["body", "payload", "title"]: where it came
+    from (and the body parameter's name), then the field."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "form", "file"):
+        parts = parts[2:]
+    elif parts and parts[0] in ("query", "path", "header", "cookie"):
+        parts = parts[1:]
     return ".".join(parts) or "non_field_errors"
+
+
+def _message(item: dict) -> str:
+    return str(item.get("msg", "")).removeprefix("Value error, ")
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
-        errors.setdefault(_field_name(list(item.get("loc", []))), []).append(item.get("msg", ""))
+        errors.setdefault(_field_name(list(item.get("loc", []))), []).append(_message(item))
     return api.create_response(request, error_body(_("Invalid input."), errors), status=400)
 
 
