@@ -10,10 +10,10 @@ from pydantic import model_validator
 from accounts.api import auth
 from catalog.models import Category
 from core.api import ApiError, CleanStr, ErrorOut, PageNumberPagination
+from core.pagination import CappedPaginator
 from marketplace.filters import ListingFilter
 from marketplace.models import Listing
 from marketplace.permissions import can_edit_listing, can_view_listing
-from marketplace.selectors import listing_count_capped
 from marketplace.services import ListingData, ListingError, listing_create, listing_update, listing_withdraw
 from places.geo import distance_km, make_point
 from places.selectors import place_get_by_name
@@ -211,7 +211,8 @@ class _ListingPage:
         self.count_capped = False
 
     def count(self) -> int:
-        count, self.count_capped = listing_count_capped(self.queryset)
+        paginator = CappedPaginator(self.queryset, 1)
+        count, self.count_capped = paginator.count, paginator.count_capped
         return count
 
     def __getitem__(self, item):

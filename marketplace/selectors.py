@@ -95,10 +95,3 @@ def listings_of_owner(*, owner, status: str | None = None) -> QuerySet[Listing]:
     if status:
         listings = listings.filter(status=status)
     return listings.order_by("-updated_at")
-
-
-def listing_count_capped(listings: QuerySet[Listing], cap: int = 1000) -> tuple[int, bool]:
-    """How many, up to `cap`: exact counts of dense areas cost more than the page itself
-    (PITFALLS.md). Returns (count, capped)."""
-    count = listings.order_by()[: cap + 1].count()
-    return (cap, True) if count > cap else (count, False)

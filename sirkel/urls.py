@@ -20,6 +20,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("gis-bort/", include("marketplace.urls")),
     path("konto/", include("accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("", include("cms.urls")),

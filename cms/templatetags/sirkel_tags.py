@@ -49,3 +49,20 @@ def ds_widget(field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def rendition(image, size: str):
+    """URLs and size of one stored rendition of a sanitized photo (any model with `renditions`
+    as written by core.images and a storage-backed `original`): for <picture> with a WebP
+    source and a JPEG fallback. None if that size is missing."""
+    data = (getattr(image, "renditions", None) or {}).get(size)
+    if not data:
+        return None
+    storage = image.original.storage
+    return {
+        "webp_url": storage.url(data["webp"]),
+        "jpeg_url": storage.url(data["jpeg"]),
+        "width": data["width"],
+        "height": data["height"],
+    }

@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Category
+from catalog.selectors import category_choices
+from marketplace.models import Listing
+from places.geo import GeoParamError, make_point, parse_near
+from places.models import Place
+
+
+class ListingForm(forms.Form):
+    """Create or edit a listing. The location is a named place (works without JavaScript) or a
+    point from the map or the browser (filled in by static/js/location-picker.js); either way
+    only a fuzzed point is ever shown."""
+
+    kind = forms.ChoiceField(
+        label=_("What do you want to do?"), choices=Listing.Kind.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("Title"), max_length=100)
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea
+    )
+    category = forms.ChoiceField(label=_("Category"))
+    condition = forms.ChoiceField(
+        label=_("Condition"),
+        choices=[("", _("Not relevant"))] + list(Listing.Condition.choices),
+        required=False,
+    )
+    wants = forms.CharField(
+        label=_("What would you like in return?"),
+        max_length=200,
+        required=False,
+        help_text=_("Only for swaps."),
+    )
+    pickup_notes = forms.CharField(
+        label=_("Pickup"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: “In the shed, after 17.”"),
+    )
+    place = forms.ModelChoiceField(
+        label=_("Area"),
+        queryset=Place.objects.order_by("name"),
+        to_field_name="name",
+        required=False,
+        empty_label=_("Choose an area"),
+        help_text=_("Others see the area and a point about 250 m from where the item is, never the address."),
+    )
+    point = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, home_place: Place | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Choose a category"))] + category_choices()
+        if home_place is not None and not self.is_bound:
+            self.initial.setdefault("place", home_place.name)
+
+    def clean_category(self):
+        category = Category.objects.filter(slug=self.cleaned_data["category"]).first()
+        if category is None:
+            raise forms.ValidationError(_("Choose a category."))
+        return category
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data["kind"] != Listing.Kind.WANTED and not data.get("condition"):
+            self.add_error("condition", _("Say what condition the item is in."))
+        if data.get("point"):
+            try:
+                data["location"] = parse_near(data["point"])
+            except GeoParamError:
+                self.add_error(
+                    "place", _("The point from the map could not be read; choose an area instead.")
+                )
+        elif data.get("place"):
+            data["location"] = make_point(data["place"].lat, data["place"].lon)
+        elif "place" not in self.errors:
+            self.add_error("place", _("Choose an area, or pick a point on the map."))
+        return data
+
+
+class ReserveForm(forms.Form):
+    partner = forms.IntegerField(widget=forms.HiddenInput)

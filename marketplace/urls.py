@@ -1,0 +1,14 @@
+from django.urls import path
+
+from marketplace import views
+
+app_name = "marketplace"
+
+urlpatterns = [
+    path("", views.listing_list, name="list"),
+    path("ny/", views.listing_create, name="create"),
+    path("mine/", views.my_listings, name="mine"),
+    path("<int:listing_id>/", views.listing_detail, name="detail"),
+    path("<int:listing_id>/rediger/", views.listing_edit, name="edit"),
+    path("<int:listing_id>/<slug:action>/", views.listing_action, name="action"),
+]

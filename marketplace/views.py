@@ -1,0 +1,180 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog.selectors import category_choices
+from core.pagination import CappedPaginator
+from marketplace import services
+from marketplace.filters import ORDERING_CHOICES, ListingFilter
+from marketplace.forms import ListingForm
+from marketplace.models import Listing
+from marketplace.permissions import can_edit_listing, can_view_listing
+from marketplace.selectors import listings_of_owner
+from places.geo import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, distance_km
+from places.models import Place
+
+PAGE_SIZE = 20
+WIDER_RADII = (10, 25, 50)
+RADIUS_CHOICES = (1, 2, 5, 10, 25, 50)
+
+
+def _home_place(user):
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return profile.home_place if profile else None
+
+
+def _search_params(request):
+    """The query string, centred on the user's home area when no place was given."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    home = _home_place(request.user)
+    if home is not None and not params.get("near") and not params.get("place") and "anywhere" not in params:
+        params["place"] = home.name
+    return params
+
+
+def listing_list(request):
+    params = _search_params(request)
+    filterset = ListingFilter(params, queryset=Listing.objects.none())
+    context = {
+        "filterset": filterset,
+        "params": params,
+        "category_groups": category_choices(),
+        "kinds": Listing.Kind.choices,
+        "conditions": Listing.Condition.choices,
+        "radii": RADIUS_CHOICES,
+        "place_names": Place.objects.order_by("name").values_list("name", flat=True),
+        "orderings": ORDERING_CHOICES,
+    }
+    if not filterset.is_valid():
+        return render(
+            request, "marketplace/listing_list.html", context, status=404 if filterset.not_found else 400
+        )
+    search = filterset.search
+    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for listing in page.object_list:
+        listing.distance = distance_km(search.geo.point, listing.public_location) if search.geo else None
+    radius = search.geo.radius_km if search.geo else DEFAULT_RADIUS_KM
+    context.update(
+        searched=True,
+        page=page,
+        search=search,
+        wider_radii=[r for r in WIDER_RADII if r > radius and r <= MAX_RADIUS_KM] if search.geo else [],
+        query_without_page=params.urlencode(),
+    )
+    return render(request, "marketplace/listing_list.html", context)
+
+
+def listing_detail(request, listing_id: int):
+    listing = get_object_or_404(
+        Listing.objects.select_related("owner__profile", "category__parent", "area").prefetch_related(
+            "images"
+        ),
+        pk=listing_id,
+    )
+    if not can_view_listing(request.user, listing):
+        raise Http404
+    return render(
+        request,
+        "marketplace/listing_detail.html",
+        {"listing": listing, "can_edit": can_edit_listing(request.user, listing)},
+    )
+
+
+@login_required
+def listing_create(request):
+    form = ListingForm(request.POST or None, request.FILES or None, home_place=_home_place(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_create(
+                owner=request.user,
+                data=services.ListingData(
+                    **{f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS},
+                    location=form.cleaned_data["location"],
+                ),
+                publish="save_draft" not in request.POST,
+            )
+        except services.ListingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Your listing is published.") if listing.is_public else _("Draft saved.")
+            )
+            return redirect("marketplace:detail", listing_id=listing.pk)
+    return render(request, "marketplace/listing_form.html", {"form": form, "creating": True})
+
+
+def _owned(request, listing_id: int) -> Listing:
+    listing = get_object_or_404(Listing, pk=listing_id)
+    if not can_edit_listing(request.user, listing):
+        if can_view_listing(request.user, listing):
+            raise PermissionDenied
+        raise Http404
+    return listing
+
+
+@login_required
+def listing_edit(request, listing_id: int):
+    listing = _owned(request, listing_id)
+    initial = {f: getattr(listing, f) for f in services.EDITABLE_FIELDS}
+    initial.update(category=listing.category.slug, place=listing.area.name if listing.area_id else None)
+    form = ListingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS}
+        if form.has_changed() and {"place", "point"} & set(form.changed_data):
+            changes["location"] = form.cleaned_data["location"]
+        services.listing_update(listing=listing, changes=changes)
+        messages.success(request, _("Your changes are saved."))
+        return redirect("marketplace:detail", listing_id=listing.pk)
+    return render(
+        request, "marketplace/listing_form.html", {"form": form, "listing": listing, "creating": False}
+    )
+
+
+STATUS_ACTIONS = {
+    "publish": (services.listing_publish, _("The listing is published.")),
+    "renew": (services.listing_renew, _("The listing is renewed for 30 days.")),
+    "withdraw": (services.listing_withdraw, _("The listing is withdrawn.")),
+    "unreserve": (services.listing_unreserve, _("The reservation is cancelled.")),
+    "complete": (services.listing_complete, _("Marked as completed. Thank you for reusing!")),
+}
+
+
+@login_required
+@require_POST
+def listing_action(request, listing_id: int, action: str):
+    listing = _owned(request, listing_id)
+    if action not in STATUS_ACTIONS:
+        raise Http404
+    service, done = STATUS_ACTIONS[action]
+    try:
+        service(listing=listing)
+    except services.ListingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("marketplace:detail", listing_id=listing.pk)
+
+
+MY_TABS = [
+    ("active", _("Active")),
+    ("reserved", _("Reserved")),
+    ("draft", _("Drafts")),
+    ("completed", _("Completed")),
+    ("expired", _("Expired")),
+    ("withdrawn", _("Withdrawn")),
+]
+
+
+@login_required
+def my_listings(request):
+    status = request.GET.get("status", "active")
+    if status not in dict(MY_TABS):
+        status = "active"
+    listings = listings_of_owner(owner=request.user, status=status)
+    page = CappedPaginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "marketplace/my_listings.html", {"page": page, "tabs": MY_TABS, "status": status})

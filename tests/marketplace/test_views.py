@@ -1,0 +1,160 @@
+import pytest
+from django.test import Client
+
+from marketplace.models import Listing
+from tests.factories import UserFactory, make_listing
+
+pytestmark = pytest.mark.usefixtures("places", "site")
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(profile__display_name="Kari")
+
+
+@pytest.fixture
+def owner_client(owner):
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+FORM = {
+    "kind": "give",
+    "title": "Sofa i god stand",
+    "description": "Tre-seter, grå.",
+    "category": "sofas",
+    "condition": "good",
+    "place": "Jar",
+}
+
+
+def test_anonymous_can_search_and_sees_distance_on_cards(client, owner):
+    make_listing(owner=owner, title="Sofa", category="sofas", lat=59.9186, lon=10.5880)
+    response = client.get("/en/gis-bort/", {"place": "Bekkestua", "q": "sofa"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sofa" in html and "km away" in html
+
+
+def test_empty_results_suggest_a_wider_radius(client, db):
+    html = client.get("/en/gis-bort/", {"place": "Bekkestua", "radius_km": "2"}).content.decode()
+    assert "Try a wider area" in html and "radius_km=10" in html
+
+
+def test_bad_search_is_400_with_a_message_not_500(client, db):
+    response = client.get("/en/gis-bort/", {"near": "garbage"})
+    assert response.status_code == 400
+    assert "Use the form LAT,LON" in response.content.decode()
+    assert client.get("/en/gis-bort/", {"place": "Atlantis"}).status_code == 404
+
+
+def test_search_centres_on_the_home_area_by_default(client, owner):
+    from places.models import Place
+
+    owner.profile.home_place = Place.objects.get(name="Sandvika")
+    owner.profile.save()
+    client.force_login(owner)
+    assert 'value="Sandvika"' in client.get("/gis-bort/").content.decode()
+
+
+def test_create_listing_by_form(owner_client, owner):
+    response = owner_client.post("/gis-bort/ny/", FORM)
+    assert response.status_code == 302
+    listing = Listing.objects.get()
+    assert (listing.owner, listing.status, listing.area.name) == (owner, "active", "Jar")
+    assert response["Location"] == f"/gis-bort/{listing.pk}/"
+
+
+def test_create_needs_login(client, db):
+    response = client.post("/gis-bort/ny/", FORM)
+    assert response.status_code == 302 and "/konto/login/" in response["Location"]
+    assert not Listing.objects.exists()
+
+
+def test_create_with_a_map_point(owner_client):
+    response = owner_client.post("/gis-bort/ny/", {**FORM, "place": "", "point": "59.9,10.55"})
+    assert response.status_code == 302
+    listing = Listing.objects.get()
+    assert (round(listing.location.y, 4), round(listing.location.x, 4)) == (59.9, 10.55)
+
+
+@pytest.mark.parametrize(
+    ("change", "field_message"),
+    [
+        ({"title": ""}, "This field is required"),
+        ({"category": "nope"}, "Select a valid choice"),
+        ({"condition": ""}, "Say what condition"),
+        ({"place": ""}, "Choose an area"),
+        ({"place": "Atlantis"}, "Select a valid choice"),
+        ({"title": "x\x00y"}, "Null characters are not allowed"),
+        ({"title": "x" * 101}, "at most 100 characters"),
+    ],
+)
+def test_bad_form_input_shows_the_error_and_stores_nothing(owner_client, change, field_message):
+    response = owner_client.post("/en/gis-bort/ny/", {**FORM, **change})
+    assert response.status_code == 200
+    assert field_message in response.content.decode()
+    assert not Listing.objects.exists()
+
+
+def test_save_as_draft(owner_client):
+    owner_client.post("/gis-bort/ny/", {**FORM, "save_draft": "1"})
+    assert Listing.objects.get().status == "draft"
+
+
+def test_owner_edits_and_the_page_shows_it(owner_client, owner):
+    listing = make_listing(owner=owner, title="Gammel tittel", category="sofas")
+    response = owner_client.post(
+        f"/gis-bort/{listing.pk}/rediger/", {**FORM, "title": "Ny tittel", "place": "Sandvika"}
+    )
+    assert response.status_code == 302
+    listing.refresh_from_db()
+    assert listing.title == "Ny tittel" and listing.area.name == "Sandvika"
+
+
+def test_owner_lifecycle_actions(owner_client, owner):
+    listing = make_listing(owner=owner)
+    for action, status in [("withdraw", "withdrawn"), ("publish", "active"), ("complete", "completed")]:
+        assert owner_client.post(f"/gis-bort/{listing.pk}/{action}/").status_code == 302
+        listing.refresh_from_db()
+        assert listing.status == status
+
+
+def test_others_cannot_edit_or_act(client, owner):
+    listing = make_listing(owner=owner)
+    client.force_login(UserFactory())
+    assert client.get(f"/gis-bort/{listing.pk}/rediger/").status_code == 403
+    assert client.post(f"/gis-bort/{listing.pk}/rediger/", FORM).status_code == 403
+    for action in ("withdraw", "complete", "renew"):
+        assert client.post(f"/gis-bort/{listing.pk}/{action}/").status_code == 403
+    listing.refresh_from_db()
+    assert listing.status == "active" and listing.title == "Sykkel gis bort"
+
+
+def test_drafts_are_invisible_to_others(client, owner):
+    draft = make_listing(owner=owner, publish=False)
+    assert client.get(f"/gis-bort/{draft.pk}/").status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(f"/gis-bort/{draft.pk}/rediger/").status_code == 404
+
+
+def test_action_needs_post_and_a_known_action(owner_client, owner):
+    listing = make_listing(owner=owner)
+    assert owner_client.get(f"/gis-bort/{listing.pk}/withdraw/").status_code == 405
+    assert owner_client.post(f"/gis-bort/{listing.pk}/explode/").status_code == 404
+
+
+def test_detail_never_shows_the_exact_point(client, owner):
+    listing = make_listing(owner=owner, lat=59.918412, lon=10.587433)
+    html = client.get(f"/gis-bort/{listing.pk}/").content.decode()
+    assert "59.9184" not in html and "10.5874" not in html
+
+
+def test_my_listings_tabs(owner_client, owner):
+    make_listing(owner=owner, title="Publisert sofa")
+    make_listing(owner=owner, title="Uferdig lampe", publish=False)
+    active = owner_client.get("/gis-bort/mine/").content.decode()
+    assert "Publisert sofa" in active and "Uferdig lampe" not in active
+    drafts = owner_client.get("/gis-bort/mine/", {"status": "draft"}).content.decode()
+    assert "Uferdig lampe" in drafts and "Publisert sofa" not in drafts
