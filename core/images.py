@@ -18,6 +18,7 @@ Decisions (see the docstrings below for why):
 Storage is the caller's business: name files with `safe_filename`, never with the user's name.
 """
 
+import contextlib
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import BinaryIO
 
 import pillow_heif
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
 # iPhone photos are HEIC: pillow_heif adds a "HEIF" decoder to Pillow. It applies the HEIF
@@ -48,17 +49,25 @@ _SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1")
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _EXTENSIONS = ("jpg", "webp")
+_MESSAGES = {
+    "empty": _("The file is empty."),
+    "too_large": _("The photo is too large: the limit is %(limit)s."),
+    "too_many_pixels": _("The photo has too many pixels: the limit is %(limit)s megapixels."),
+    "unsupported_format": _("Upload a photo in JPEG, PNG, WebP or HEIC format."),
+    "corrupt": _("The photo could not be read: the file is damaged or incomplete."),
+}
 
 
 class ImageRejected(Exception):
-    """The upload is not a photo we accept. `message` is for the user (already translated);
-    `code` is for programs: "empty", "too_large", "too_many_pixels", "unsupported_format" or
-    "corrupt". Forms turn it into `ValidationError(exc.message, code=exc.code)`."""
+    """The upload is not a photo we accept. `message` is for the user (translated into the
+    active language); `code` is for programs, one of `_MESSAGES`: "empty", "too_large",
+    "too_many_pixels", "unsupported_format" or "corrupt". Forms raise
+    `ValidationError(exc.message, code=exc.code)`, the API `ApiError(exc.message)`."""
 
-    def __init__(self, message: str, *, code: str):
-        self.message = message
+    def __init__(self, code: str, **params: object):
         self.code = code
-        super().__init__(message)
+        self.message = str(_MESSAGES[code]) % params
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -145,23 +154,14 @@ def safe_filename(image: SanitizedImage, ext: str = "jpg", *, rendition: str | N
 
 
 def _read_bounded(fileobj: BinaryIO | bytes, max_bytes: int) -> bytes:
-    """The whole upload, but never more than `max_bytes + 1` bytes read: the size is checked
-    first where it is known (UploadedFile.size, seek/tell), and the read stops past the limit
-    anyway, since a declared size may lie and a stream has none."""
-    too_large = ImageRejected(
-        _("The photo is too large: the limit is %(limit)s.") % {"limit": filesizeformat(max_bytes)},
-        code="too_large",
-    )
+    """The whole upload, reading at most `max_bytes + 1` bytes: the size is checked first where
+    it is known (UploadedFile.size, seek/tell) and the read stops past the limit anyway, since a
+    declared size may lie and a stream has none. A file object is read from its start."""
     if isinstance(fileobj, bytes | bytearray | memoryview):
         data = bytes(fileobj)
-        if len(data) > max_bytes:
-            raise too_large
+    elif (_rewind_and_measure(fileobj) or 0) > max_bytes:
+        raise ImageRejected("too_large", limit=filesizeformat(max_bytes))
     else:
-        size = _known_size(fileobj)
-        if size is not None and size > max_bytes:
-            raise too_large
-        if _seekable(fileobj):
-            fileobj.seek(0)
         chunks, total = [], 0
         while total <= max_bytes:  # a raw stream may return less than asked for
             chunk = fileobj.read(max_bytes + 1 - total)
@@ -169,59 +169,43 @@ def _read_bounded(fileobj: BinaryIO | bytes, max_bytes: int) -> bytes:
                 break
             chunks.append(chunk)
             total += len(chunk)
-        if total > max_bytes:
-            raise too_large
         data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise ImageRejected("too_large", limit=filesizeformat(max_bytes))
     if not data:
-        raise ImageRejected(_("The file is empty."), code="empty")
+        raise ImageRejected("empty")
     return data
 
 
-def _seekable(fileobj: BinaryIO) -> bool:
+def _rewind_and_measure(fileobj: BinaryIO) -> int | None:
+    """The size in bytes if it is known without reading (seek/tell, else Django's `size`),
+    leaving a seekable file at its start."""
     try:
-        return bool(fileobj.seekable())
+        if fileobj.seekable():
+            size = fileobj.seek(0, io.SEEK_END)
+            fileobj.seek(0)
+            return size
     except (AttributeError, OSError, ValueError):
-        return False
-
-
-def _known_size(fileobj: BinaryIO) -> int | None:
-    size = getattr(fileobj, "size", None)  # Django's File and UploadedFile
-    if isinstance(size, int):
-        return size
-    if not _seekable(fileobj):
-        return None
-    position = fileobj.tell()
-    end = fileobj.seek(0, io.SEEK_END)
-    fileobj.seek(position)
-    return end
+        pass
+    size = getattr(fileobj, "size", None)
+    return size if isinstance(size, int) else None
 
 
 def _decode(data: bytes, max_pixels: int) -> Image.Image:
     """Open with the allow-list, refuse too many pixels from the header alone, then decode
     everything. Pillow raises a zoo of exception types on hostile input (OSError, SyntaxError,
     ValueError, struct.error, EOFError...): every one of them means "not a usable photo"."""
-    unsupported = ImageRejected(
-        _("Upload a photo in JPEG, PNG, WebP or HEIC format."), code="unsupported_format"
-    )
-    corrupt = ImageRejected(
-        _("The photo could not be read: the file is damaged or incomplete."), code="corrupt"
-    )
-    too_many_pixels = ImageRejected(
-        _("The photo has too many pixels: the limit is %(limit)s megapixels.")
-        % {"limit": f"{max_pixels / 1_000_000:g}"},
-        code="too_many_pixels",
-    )
     try:
         image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
     except Image.DecompressionBombError as exc:  # Pillow's own limit, far above ours
-        raise too_many_pixels from exc
+        raise ImageRejected("too_many_pixels", limit=f"{max_pixels / 1e6:g}") from exc
     except Exception as exc:
-        raise (corrupt if _looks_accepted(data) else unsupported) from exc
+        raise ImageRejected("corrupt" if _looks_accepted(data) else "unsupported_format") from exc
     width, height = image.size
     if width <= 0 or height <= 0:
-        raise corrupt
+        raise ImageRejected("corrupt")
     if width * height > max_pixels:
-        raise too_many_pixels
+        raise ImageRejected("too_many_pixels", limit=f"{max_pixels / 1e6:g}")
     try:
         if image.format == "JPEG":
             # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result stays larger than the
@@ -229,7 +213,7 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
             image.draft("RGB", (ORIGINAL_MAX_SIDE, ORIGINAL_MAX_SIDE))
         image.load()
     except Exception as exc:
-        raise corrupt from exc
+        raise ImageRejected("corrupt") from exc
     return image
 
 
@@ -261,12 +245,11 @@ def _to_srgb(image: Image.Image, max_side: int) -> Image.Image:
         image.paste(rgba, mask=rgba.getchannel("A"))
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     if icc:
-        try:
+        # An unusable profile (or one for another colour space) is ignored: raw values it is.
+        with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError):
             image = ImageCms.profileToProfile(
                 image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB"
             )
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # an unusable profile (or one for another colour space): use the raw values
     return _pixels_only(image.convert("RGB"))
 
 
