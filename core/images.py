@@ -7,13 +7,16 @@ truncated files fail), applies the EXIF orientation and re-encodes the pixels al
 it refuses raises `ImageRejected` before the caller has written anything anywhere.
 
 Decisions (see the docstrings below for why):
-- the sanitized original is a JPEG (quality 90) of at most 2560 px on its long side;
+- the sanitized original is a JPEG (quality 90) of at most 2560 px on its long side: every
+  consumer reads JPEG (Wagtail/Willow, e-mail, downloads, whatever comes next), and pages
+  serve the renditions, so WebP's smaller size would buy little for the original;
 - renditions (thumbnail 200, card 480, full 1280 px, fitted in a square box, never upscaled)
   come as WebP with a JPEG fallback, for `<picture>`;
 - an embedded ICC profile is converted to sRGB and then dropped, so every output is untagged
   sRGB (what browsers assume); a profile that cannot be used is ignored;
 - no output carries any metadata: EXIF (GPS included), XMP, IPTC, ICC, comments are all gone,
-  because the encoder is only ever given a fresh image built from the pixels.
+  because the encoder is only ever given a fresh image built from the pixels;
+- an animated WebP or PNG keeps its first frame, a HEIC with several images its primary one.
 
 Storage is the caller's business: name files with `safe_filename`, never with the user's name.
 """
@@ -121,8 +124,8 @@ def sanitize_upload(
 def make_renditions(image: SanitizedImage) -> dict[str, Rendition]:
     """The `RENDITION_SIZES` of a sanitized photo, keyed by name, each fitted in a square box of
     that side and never upscaled: a photo smaller than a size gives that size at its own
-    dimensions (templates may then skip duplicate widths in a srcset). WebP is about a third
-    smaller than JPEG at the same look; the JPEG is the `<img>` fallback."""
+    dimensions (templates may then skip duplicate widths in a srcset). WebP is typically a
+    quarter to a third smaller than JPEG at the same look; the JPEG is the `<img>` fallback."""
     with Image.open(io.BytesIO(image.content), formats=["JPEG"]) as source:
         source.load()
         renditions = {}

@@ -6,3 +6,21 @@ class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "marketplace"
     verbose_name = _("Give away and swap")
+
+    def ready(self):
+        from django.urls import reverse
+
+        from chat.registry import SubjectType, register_subject
+        from marketplace.models import Listing
+
+        register_subject(
+            SubjectType(
+                name="listing",
+                model=Listing,
+                owner_of=lambda listing: listing.owner,
+                title_of=lambda listing: listing.title,
+                url_of=lambda listing: reverse("marketplace:detail", args=[listing.pk]),
+                # Anyone signed in may ask about a listing others can see, but not about their own.
+                can_discuss=lambda user, listing: listing.is_public and user.pk != listing.owner_id,
+            )
+        )

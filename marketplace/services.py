@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Category
+from chat.selectors import conversation_between
+from chat.services import message_send_system
 from marketplace.models import LISTING_LIFETIME, Listing
 from places.geo import fuzz_point
 from places.selectors import place_nearest
@@ -125,7 +127,9 @@ def listing_withdraw(*, listing: Listing) -> Listing:
     return listing
 
 
+@transaction.atomic
 def listing_reserve(*, listing: Listing, partner) -> Listing:
+    """Reserve for a conversation partner, and tell them in that conversation."""
     if listing.status not in (Listing.Status.ACTIVE, Listing.Status.RESERVED):
         raise ListingError(_("Only an active listing can be reserved."), status=409)
     if partner.pk == listing.owner_id:
@@ -133,6 +137,13 @@ def listing_reserve(*, listing: Listing, partner) -> Listing:
     listing.status = Listing.Status.RESERVED
     listing.reserved_for = partner
     listing.save()
+    conversation = conversation_between(listing.owner, partner, listing)
+    if conversation is not None:
+        message_send_system(
+            conversation=conversation,
+            body=_("“%(title)s” is reserved for %(name)s.")
+            % {"title": listing.title, "name": partner.display_name},
+        )
     return listing
 
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("mine/", views.my_listings, name="mine"),
     path("<int:listing_id>/", views.listing_detail, name="detail"),
     path("<int:listing_id>/rediger/", views.listing_edit, name="edit"),
+    path("<int:listing_id>/reserver/", views.listing_reserve, name="reserve"),
     path("<int:listing_id>/<slug:action>/", views.listing_action, name="action"),
 ]

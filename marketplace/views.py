@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import category_choices
+from chat.selectors import partners_about
 from core.pagination import CappedPaginator
 from marketplace import services
 from marketplace.filters import ORDERING_CHOICES, ListingFilter
@@ -78,11 +79,31 @@ def listing_detail(request, listing_id: int):
     )
     if not can_view_listing(request.user, listing):
         raise Http404
+    can_edit = can_edit_listing(request.user, listing)
+    partners = partners_about(listing, listing.owner) if can_edit else []
     return render(
         request,
         "marketplace/listing_detail.html",
-        {"listing": listing, "can_edit": can_edit_listing(request.user, listing)},
+        {"listing": listing, "can_edit": can_edit, "partners": partners},
     )
+
+
+@login_required
+@require_POST
+def listing_reserve(request, listing_id: int):
+    """Reserve for someone the owner has talked to about this listing."""
+    listing = _owned(request, listing_id)
+    partner = partners_about(listing, listing.owner).filter(pk=request.POST.get("partner") or 0).first()
+    if partner is None:
+        messages.error(request, _("Choose someone you have talked to about this listing."))
+        return redirect("marketplace:detail", listing_id=listing.pk)
+    try:
+        services.listing_reserve(listing=listing, partner=partner)
+    except services.ListingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Reserved for %(name)s.") % {"name": partner.display_name})
+    return redirect("marketplace:detail", listing_id=listing.pk)
 
 
 @login_required

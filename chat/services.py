@@ -1,0 +1,167 @@
+"""Every write in chat. A message is committed first and broadcast after the commit, so no
+client ever sees a message the database does not have (ARCHITECTURE.md, "Chat")."""
+
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from chat.models import MAX_MESSAGE_LENGTH, Block, Conversation, Message, ReadState
+from chat.registry import subject_type_of
+
+
+class ChatError(Exception):
+    """A refused chat action. `code` follows the WebSocket protocol (API.md): "too_long",
+    "invalid", "blocked", "forbidden"."""
+
+    def __init__(self, code: str, message: str, *, status: int = 400):
+        self.code = code
+        self.message = message
+        self.status = status
+        super().__init__(message)
+
+
+def conversation_group(conversation_id: int) -> str:
+    """The channel-layer group of a conversation: the one place this name is made."""
+    return f"conversation.{conversation_id}"
+
+
+def is_blocked(a, b) -> bool:
+    """True if either has blocked the other."""
+    return (
+        Block.objects.filter(blocker=a, blocked=b).exists()
+        or Block.objects.filter(blocker=b, blocked=a).exists()
+    )
+
+
+@transaction.atomic
+def conversation_open(*, user, other=None, subject=None) -> tuple[Conversation, bool]:
+    """Open (or reopen) the conversation between `user` and `other` about `subject`; with a
+    registered subject and no `other`, `other` is the subject's owner. Returns (conversation,
+    created)."""
+    registered = subject_type_of(subject) if subject is not None else None
+    if subject is not None:
+        if registered is None:
+            raise ChatError("invalid", _("Conversations about this are not possible."))
+        if other is None:
+            other = registered.owner_of(subject)
+        if not registered.can_discuss(user, subject):
+            raise ChatError("forbidden", _("You cannot start a conversation about this."), status=403)
+    if other is None or other.pk == user.pk:
+        raise ChatError("invalid", _("You cannot start a conversation with yourself."))
+    if is_blocked(user, other):
+        raise ChatError("blocked", _("You cannot send messages to this person."), status=403)
+    low, high = sorted((user, other), key=lambda u: u.pk)
+    content_type = ContentType.objects.get_for_model(subject) if subject is not None else None
+    return Conversation.objects.get_or_create(
+        user_low=low,
+        user_high=high,
+        subject_type=content_type,
+        subject_id=subject.pk if subject is not None else None,
+    )
+
+
+def _broadcast(conversation_id: int, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(conversation_group(conversation_id), event)
+
+
+def message_event(message: Message) -> dict:
+    """The server → client frame for a message (API.md)."""
+    sender = message.sender
+    return {
+        "type": "message",
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "sender": {"id": sender.pk, "display_name": sender.display_name} if sender else None,
+        "kind": message.kind,
+        "body": message.body,
+        "sent_at": message.sent_at.isoformat(),
+        "client_id": str(message.client_id) if message.client_id else None,
+    }
+
+
+def message_send(
+    *, conversation: Conversation, sender, body: str, client_id: uuid.UUID | None = None
+) -> Message:
+    """Store a text message and broadcast it after the commit. A repeated `client_id` from the
+    same sender returns the message already stored instead of a second one."""
+    body = (body or "").strip()
+    if not body:
+        raise ChatError("invalid", _("Write a message first."))
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise ChatError(
+            "too_long", _("A message can be at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH}
+        )
+    if "\x00" in body:
+        raise ChatError("invalid", _("The message contains characters that are not allowed."))
+    if sender.pk not in conversation.participant_ids:
+        raise ChatError("forbidden", _("You are not part of this conversation."), status=403)
+    other_id = conversation.other_participant_id(sender.pk)
+    if Block.objects.filter(
+        blocker_id__in=(sender.pk, other_id), blocked_id__in=(sender.pk, other_id)
+    ).exists():
+        raise ChatError("blocked", _("You cannot send messages to this person."), status=403)
+    if client_id is not None:
+        existing = Message.objects.filter(
+            conversation=conversation, sender=sender, client_id=client_id
+        ).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                conversation=conversation, sender=sender, body=body, client_id=client_id
+            )
+            Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.sent_at)
+            _mark_read(conversation=conversation, user=sender, last_read_id=message.pk)
+            transaction.on_commit(
+                lambda: _broadcast(conversation.pk, {"type": "chat.message", "message_id": message.pk})
+            )
+    except IntegrityError:
+        # The same client_id raced in on another connection: that one won; return it.
+        return Message.objects.get(conversation=conversation, sender=sender, client_id=client_id)
+    return message
+
+
+def message_send_system(*, conversation: Conversation, body: str) -> Message:
+    """A message from Sirkel itself, e.g. "The listing is reserved for you"."""
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation, kind=Message.Kind.SYSTEM, body=body[:MAX_MESSAGE_LENGTH]
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.sent_at)
+        transaction.on_commit(
+            lambda: _broadcast(conversation.pk, {"type": "chat.message", "message_id": message.pk})
+        )
+    return message
+
+
+def _mark_read(*, conversation: Conversation, user, last_read_id: int) -> None:
+    state, _created = ReadState.objects.get_or_create(conversation=conversation, user=user)
+    if last_read_id > state.last_read_id:
+        ReadState.objects.filter(pk=state.pk, last_read_id__lt=last_read_id).update(last_read_id=last_read_id)
+
+
+def conversation_mark_read(*, conversation: Conversation, user, last_read_id: int) -> None:
+    if user.pk not in conversation.participant_ids:
+        raise ChatError("forbidden", _("You are not part of this conversation."), status=403)
+    last_read_id = min(
+        last_read_id, conversation.messages.order_by("-id").values_list("id", flat=True).first() or 0
+    )
+    _mark_read(conversation=conversation, user=user, last_read_id=last_read_id)
+    transaction.on_commit(
+        lambda: _broadcast(
+            conversation.pk, {"type": "chat.read", "user": user.pk, "last_read_id": last_read_id}
+        )
+    )
+
+
+def block_user(*, blocker, blocked) -> None:
+    if blocker.pk == blocked.pk:
+        raise ChatError("invalid", _("You cannot block yourself."))
+    Block.objects.get_or_create(blocker=blocker, blocked=blocked)

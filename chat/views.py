@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chat import selectors, services
+from chat.forms import MessageForm
+from chat.registry import subject_type
+
+
+@login_required
+def inbox(request):
+    conversations = list(selectors.conversations_of(request.user)[:100])
+    return render(request, "chat/inbox.html", {"conversations": conversations})
+
+
+@login_required
+def thread(request, conversation_id: int):
+    """History plus a plain form: works without JavaScript (POST and reload)."""
+    conversation = selectors.conversation_for(request.user, conversation_id)
+    if conversation is None:
+        raise Http404
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send(
+                conversation=conversation,
+                sender=request.user,
+                body=form.cleaned_data["body"],
+                client_id=form.cleaned_data.get("client_id"),
+            )
+        except services.ChatError as error:
+            form.add_error("body", error.message)
+        else:
+            return redirect("chat:thread", conversation_id=conversation.pk)
+    history = selectors.messages_page(conversation)
+    if history:
+        services.conversation_mark_read(
+            conversation=conversation, user=request.user, last_read_id=history[-1].pk
+        )
+    other_id = conversation.other_participant_id(request.user.pk)
+    other = conversation.user_low if conversation.user_low_id == other_id else conversation.user_high
+    return render(
+        request,
+        "chat/thread.html",
+        {"conversation": conversation, "history": history, "form": form, "other": other},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def conversation_start(request, about: str, object_id: int):
+    """ "Send a message" on a listing, item or repairer: open or reopen the conversation."""
+    registered = subject_type(about)
+    if registered is None:
+        raise Http404
+    subject = registered.model.objects.filter(pk=object_id).first()
+    if subject is None:
+        raise Http404
+    try:
+        conversation, _created = services.conversation_open(user=request.user, subject=subject)
+    except services.ChatError as error:
+        messages.error(request, error.message)
+        return redirect(registered.url_of(subject))
+    return redirect("chat:thread", conversation_id=conversation.pk)

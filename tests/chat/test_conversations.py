@@ -1,0 +1,126 @@
+import uuid
+
+import pytest
+from django.test import Client
+
+from chat.models import Conversation, Message
+from chat.selectors import conversations_of, partners_about
+from chat.services import ChatError, block_user, conversation_mark_read, conversation_open, message_send
+from tests.factories import UserFactory, make_listing
+
+pytestmark = pytest.mark.usefixtures("places")
+
+
+@pytest.fixture
+def listing(db):
+    return make_listing(owner=UserFactory(profile__display_name="Eier"))
+
+
+def test_opening_twice_reopens_the_same_conversation(listing):
+    asker = UserFactory()
+    first, created = conversation_open(user=asker, subject=listing)
+    again, created_again = conversation_open(user=asker, subject=listing)
+    assert created and not created_again and first.pk == again.pk
+    assert set(first.participant_ids) == {asker.pk, listing.owner_id}
+
+
+def test_one_conversation_per_pair_and_subject_also_without_subject(db):
+    a, b = UserFactory(), UserFactory()
+    first, _ = conversation_open(user=a, other=b)
+    second, created = conversation_open(user=b, other=a)
+    assert first.pk == second.pk and not created
+    assert Conversation.objects.count() == 1
+
+
+def test_cannot_talk_to_oneself_or_about_own_listing(listing):
+    with pytest.raises(ChatError):
+        conversation_open(user=listing.owner, other=listing.owner)
+    with pytest.raises(ChatError):
+        conversation_open(user=listing.owner, subject=listing)
+
+
+def test_blocked_users_cannot_open_or_send(listing):
+    asker = UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    block_user(blocker=listing.owner, blocked=asker)
+    with pytest.raises(ChatError) as caught:
+        message_send(conversation=conversation, sender=asker, body="Hei?")
+    assert caught.value.code == "blocked"
+    with pytest.raises(ChatError):
+        conversation_open(user=asker, other=listing.owner)
+
+
+@pytest.mark.parametrize(("body", "code"), [("", "invalid"), ("   ", "invalid"), ("x" * 2001, "too_long")])
+def test_message_body_is_validated(listing, body, code):
+    conversation, _ = conversation_open(user=UserFactory(), subject=listing)
+    with pytest.raises(ChatError) as caught:
+        message_send(conversation=conversation, sender=conversation.user_low, body=body)
+    assert caught.value.code == code
+    assert not Message.objects.exists()
+
+
+def test_same_client_id_does_not_create_a_second_message(listing):
+    asker = UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    client_id = uuid.uuid4()
+    first = message_send(conversation=conversation, sender=asker, body="Er den ledig?", client_id=client_id)
+    second = message_send(conversation=conversation, sender=asker, body="Er den ledig?", client_id=client_id)
+    assert first.pk == second.pk and Message.objects.count() == 1
+
+
+def test_outsiders_cannot_send(listing):
+    conversation, _ = conversation_open(user=UserFactory(), subject=listing)
+    with pytest.raises(ChatError) as caught:
+        message_send(conversation=conversation, sender=UserFactory(), body="Hei")
+    assert caught.value.status == 403
+
+
+def test_unread_counts_and_read_state(listing):
+    asker = UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    message_send(conversation=conversation, sender=asker, body="Hei")
+    last = message_send(conversation=conversation, sender=asker, body="Er den ledig?")
+    owner_view = conversations_of(listing.owner).get()
+    assert owner_view.unread_count == 2 and owner_view.last_body == "Er den ledig?"
+    assert conversations_of(asker).get().unread_count == 0
+    conversation_mark_read(conversation=conversation, user=listing.owner, last_read_id=last.pk)
+    assert conversations_of(listing.owner).get().unread_count == 0
+
+
+def test_partners_about_a_listing(listing):
+    asker = UserFactory()
+    conversation_open(user=asker, subject=listing)
+    conversation_open(user=UserFactory(), other=listing.owner)  # not about the listing
+    assert list(partners_about(listing, listing.owner)) == [asker]
+
+
+def test_thread_page_works_without_javascript(listing):
+    asker = UserFactory()
+    client = Client()
+    client.force_login(asker)
+    response = client.post(f"/meldinger/ny/listing/{listing.pk}/")
+    conversation = Conversation.objects.get()
+    assert response["Location"] == f"/meldinger/{conversation.pk}/"
+    response = client.post(
+        f"/meldinger/{conversation.pk}/", {"body": "Hei! <b>Er den ledig?</b> https://example.org"}
+    )
+    assert response.status_code == 302
+    html = client.get(f"/meldinger/{conversation.pk}/").content.decode()
+    assert "&lt;b&gt;Er den ledig?&lt;/b&gt;" in html and "<b>Er" not in html
+    assert 'rel="nofollow"' in html
+
+
+def test_others_cannot_read_a_thread(listing):
+    conversation, _ = conversation_open(user=UserFactory(), subject=listing)
+    client = Client()
+    client.force_login(UserFactory())
+    assert client.get(f"/meldinger/{conversation.pk}/").status_code == 404
+    assert client.post(f"/meldinger/{conversation.pk}/", {"body": "Hei"}).status_code == 404
+    assert not Message.objects.exists()
+
+
+def test_starting_about_something_unknown_is_404(db):
+    client = Client()
+    client.force_login(UserFactory())
+    assert client.post("/meldinger/ny/spaceship/1/").status_code == 404
+    assert client.post("/meldinger/ny/listing/999999/").status_code == 404
