@@ -3,7 +3,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import model_validator
 
@@ -14,7 +14,15 @@ from core.pagination import CappedPaginator
 from marketplace.filters import ListingFilter
 from marketplace.models import Listing
 from marketplace.permissions import can_edit_listing, can_view_listing
-from marketplace.services import ListingData, ListingError, listing_create, listing_update, listing_withdraw
+from marketplace.services import (
+    ListingData,
+    ListingError,
+    listing_create,
+    listing_image_add,
+    listing_image_prepare,
+    listing_update,
+    listing_withdraw,
+)
 from places.geo import distance_km, make_point
 from places.selectors import place_get_by_name
 
@@ -295,3 +303,33 @@ def listing_delete(request: HttpRequest, listing_id: int):
     except ListingError as error:
         _raise(error)
     return Status(204, None)
+
+
+class ImageCreatedOut(Schema):
+    id: int
+    url: str
+
+
+@router.post(
+    "/{int:listing_id}/images",
+    response={201: ImageCreatedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=auth,
+)
+def listing_image_upload(
+    request: HttpRequest, listing_id: int, image: File[UploadedFile], alt: Form[str] = ""
+):
+    """Add a photo (multipart field `image`, optional `alt`). JPEG, PNG, WebP or HEIC up to
+    15 MB and 50 megapixels; it is decoded, turned upright, stripped of all metadata (GPS
+    included) and re-encoded before anything is stored."""
+    listing = _owned_listing(request, listing_id)
+    try:
+        stored = listing_image_add(listing=listing, image=listing_image_prepare(image), alt_text=alt[:200])
+    except ListingError as error:
+        _raise(error)
+    return Status(
+        201,
+        {
+            "id": stored.pk,
+            "url": request.build_absolute_uri(stored.original.storage.url(stored.original.name)),
+        },
+    )

@@ -3,9 +3,53 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
 from catalog.selectors import category_choices
-from marketplace.models import Listing
+from marketplace.models import MAX_IMAGES, Listing
+from marketplace.services import ListingError, listing_image_prepare
 from places.geo import GeoParamError, make_point, parse_near
 from places.models import Place
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one file input. Each one is checked by decoding (core.images) in
+    ListingForm.clean_photos; here they are only collected."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
+def prepare_photos(files, *, room: int) -> list:
+    """Sanitize uploaded photos; a ValidationError naming every file that is refused."""
+    if len(files) > room:
+        raise forms.ValidationError(_("You can add at most %(n)s more photos.") % {"n": room})
+    prepared, errors = [], []
+    for number, upload in enumerate(files, start=1):
+        try:
+            prepared.append(listing_image_prepare(upload))
+        except ListingError as error:
+            errors.append(_("Photo %(n)s: %(reason)s") % {"n": number, "reason": error.message})
+    if errors:
+        raise forms.ValidationError(errors)
+    return prepared
+
+
+class PhotoUploadForm(forms.Form):
+    photos = PhotosField(
+        label=_("Add photos"), required=True, help_text=_("JPEG, PNG, WebP or HEIC, up to 15 MB each.")
+    )
+
+    def __init__(self, *args, room: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room = room
+
+    def clean_photos(self):
+        return prepare_photos(self.cleaned_data["photos"], room=self.room)
 
 
 class ListingForm(forms.Form):
@@ -47,12 +91,24 @@ class ListingForm(forms.Form):
         help_text=_("Others see the area and a point about 250 m from where the item is, never the address."),
     )
     point = forms.CharField(required=False, widget=forms.HiddenInput)
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_(
+            "Up to 8 photos (JPEG, PNG, WebP or HEIC, up to 15 MB each). The first one is the cover."
+        ),
+    )
 
-    def __init__(self, *args, home_place: Place | None = None, **kwargs):
+    def __init__(self, *args, home_place: Place | None = None, with_photos: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_photos:
+            del self.fields["photos"]
         self.fields["category"].choices = [("", _("Choose a category"))] + category_choices()
         if home_place is not None and not self.is_bound:
             self.initial.setdefault("place", home_place.name)
+
+    def clean_photos(self):
+        return prepare_photos(self.cleaned_data["photos"], room=MAX_IMAGES)
 
     def clean_category(self):
         category = Category.objects.filter(slug=self.cleaned_data["category"]).first()

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.gis.geos import Point
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +13,8 @@ from django.utils.translation import gettext as _
 from catalog.models import Category
 from chat.selectors import conversation_between
 from chat.services import message_send_system
-from marketplace.models import LISTING_LIFETIME, Listing
+from core.images import ImageRejected, SanitizedImage, make_renditions, safe_filename, sanitize_upload
+from marketplace.models import LISTING_LIFETIME, MAX_IMAGES, Listing, ListingImage
 from places.geo import fuzz_point
 from places.selectors import place_nearest
 
@@ -164,3 +167,87 @@ def listing_complete(*, listing: Listing) -> Listing:
     listing.completed_at = timezone.now()
     listing.save()
     return listing
+
+
+# --- Photos ------------------------------------------------------------------------------------
+
+
+def listing_image_prepare(upload) -> SanitizedImage:
+    """Decode, check and clean an upload (core.images); a ListingError with the reason if it is
+    not a safe photo within the limits. Nothing is stored."""
+    try:
+        return sanitize_upload(upload)
+    except ImageRejected as rejected:
+        raise ListingError(str(rejected.message), field="image") from None
+
+
+def listing_image_add(*, listing: Listing, image: SanitizedImage, alt_text: str = "") -> ListingImage:
+    """Store a prepared photo and its renditions under content-hash names, last in order. The
+    files are written first and removed again if the row cannot be saved."""
+    if listing.images.count() >= MAX_IMAGES:
+        raise ListingError(_("A listing can have at most %(n)s photos.") % {"n": MAX_IMAGES}, field="image")
+    folder = f"listings/{listing.pk}"
+    written: list[str] = []
+    try:
+        original = default_storage.save(f"{folder}/{safe_filename(image)}", ContentFile(image.content))
+        written.append(original)
+        renditions = {}
+        for name, rendition in make_renditions(image).items():
+            webp = default_storage.save(
+                f"{folder}/{safe_filename(image, 'webp', rendition=name)}", ContentFile(rendition.webp)
+            )
+            written.append(webp)
+            jpeg = default_storage.save(
+                f"{folder}/{safe_filename(image, 'jpg', rendition=name)}", ContentFile(rendition.jpeg)
+            )
+            written.append(jpeg)
+            renditions[name] = {
+                "webp": webp,
+                "jpeg": jpeg,
+                "width": rendition.width,
+                "height": rendition.height,
+            }
+        position = (listing.images.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+        return ListingImage.objects.create(
+            listing=listing,
+            position=position,
+            alt_text=alt_text.strip()[:200],
+            original=original,
+            width=image.width,
+            height=image.height,
+            renditions=renditions,
+            sha256=image.sha256,
+        )
+    except Exception:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _image_files(image: ListingImage) -> list[str]:
+    return [image.original.name] + [
+        name for rendition in image.renditions.values() for name in (rendition["webp"], rendition["jpeg"])
+    ]
+
+
+def listing_image_delete(*, image: ListingImage) -> None:
+    files = _image_files(image)
+    image.delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+
+
+def listing_image_move(*, image: ListingImage, offset: int) -> None:
+    """Move a photo one step earlier (-1) or later (+1); the first photo is the cover."""
+    images = list(image.listing.images.order_by("position", "pk"))
+    index = images.index(image)
+    target = index + offset
+    if 0 <= target < len(images):
+        images[index], images[target] = images[target], images[index]
+        for position, item in enumerate(images, start=1):
+            ListingImage.objects.filter(pk=item.pk).update(position=position)
+
+
+def listing_image_describe(*, image: ListingImage, alt_text: str) -> ListingImage:
+    image.alt_text = alt_text.strip()[:200]
+    image.save(update_fields=["alt_text"])
+    return image

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:listing_id>/", views.listing_detail, name="detail"),
     path("<int:listing_id>/rediger/", views.listing_edit, name="edit"),
     path("<int:listing_id>/reserver/", views.listing_reserve, name="reserve"),
+    path("<int:listing_id>/bilder/", views.listing_photos, name="photos"),
     path("<int:listing_id>/<slug:action>/", views.listing_action, name="action"),
 ]

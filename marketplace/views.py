@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,8 +12,8 @@ from chat.selectors import partners_about
 from core.pagination import CappedPaginator
 from marketplace import services
 from marketplace.filters import ORDERING_CHOICES, ListingFilter
-from marketplace.forms import ListingForm
-from marketplace.models import Listing
+from marketplace.forms import ListingForm, PhotoUploadForm
+from marketplace.models import MAX_IMAGES, Listing, ListingImage
 from marketplace.permissions import can_edit_listing, can_view_listing
 from marketplace.selectors import listings_of_owner
 from places.geo import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, distance_km
@@ -111,14 +112,17 @@ def listing_create(request):
     form = ListingForm(request.POST or None, request.FILES or None, home_place=_home_place(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            listing = services.listing_create(
-                owner=request.user,
-                data=services.ListingData(
-                    **{f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS},
-                    location=form.cleaned_data["location"],
-                ),
-                publish="save_draft" not in request.POST,
-            )
+            with transaction.atomic():
+                listing = services.listing_create(
+                    owner=request.user,
+                    data=services.ListingData(
+                        **{f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS},
+                        location=form.cleaned_data["location"],
+                    ),
+                    publish="save_draft" not in request.POST,
+                )
+                for photo in form.cleaned_data["photos"]:
+                    services.listing_image_add(listing=listing, image=photo)
         except services.ListingError as error:
             form.add_error(None, error.message)
         else:
@@ -143,7 +147,7 @@ def listing_edit(request, listing_id: int):
     listing = _owned(request, listing_id)
     initial = {f: getattr(listing, f) for f in services.EDITABLE_FIELDS}
     initial.update(category=listing.category.slug, place=listing.area.name if listing.area_id else None)
-    form = ListingForm(request.POST or None, initial=initial)
+    form = ListingForm(request.POST or None, initial=initial, with_photos=False)
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS}
         if form.has_changed() and {"place", "point"} & set(form.changed_data):
@@ -151,9 +155,48 @@ def listing_edit(request, listing_id: int):
         services.listing_update(listing=listing, changes=changes)
         messages.success(request, _("Your changes are saved."))
         return redirect("marketplace:detail", listing_id=listing.pk)
-    return render(
-        request, "marketplace/listing_form.html", {"form": form, "listing": listing, "creating": False}
-    )
+    context = {
+        "form": form,
+        "listing": listing,
+        "creating": False,
+        "photo_form": PhotoUploadForm(room=_room(listing)),
+    }
+    return render(request, "marketplace/listing_form.html", context)
+
+
+def _room(listing: Listing) -> int:
+    return max(0, MAX_IMAGES - listing.images.count())
+
+
+@login_required
+@require_POST
+def listing_photos(request, listing_id: int):
+    """Add, describe, reorder and delete photos (plain forms; the edit page shows them)."""
+    listing = _owned(request, listing_id)
+    action = request.POST.get("action", "add")
+    if action == "add":
+        form = PhotoUploadForm(request.POST, request.FILES, room=_room(listing))
+        if form.is_valid():
+            with transaction.atomic():
+                for photo in form.cleaned_data["photos"]:
+                    services.listing_image_add(listing=listing, image=photo)
+            messages.success(request, _("The photos are added."))
+        else:
+            for error in form.errors.get("photos", []):
+                messages.error(request, error)
+        return redirect("marketplace:edit", listing_id=listing.pk)
+    image = get_object_or_404(ListingImage, pk=request.POST.get("image") or 0, listing=listing)
+    if action == "delete":
+        services.listing_image_delete(image=image)
+        messages.success(request, _("The photo is deleted."))
+    elif action in ("earlier", "later"):
+        services.listing_image_move(image=image, offset=-1 if action == "earlier" else 1)
+    elif action == "describe":
+        services.listing_image_describe(image=image, alt_text=request.POST.get("alt_text", ""))
+        messages.success(request, _("The description is saved."))
+    else:
+        raise Http404
+    return redirect("marketplace:edit", listing_id=listing.pk)
 
 
 STATUS_ACTIONS = {
