@@ -8,7 +8,15 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Give away and swap")
 
     def ready(self):
+        from datetime import timedelta
+
         from django.urls import reverse
+
+        from core.periodic import register
+        from marketplace.tasks import listings_expire, listings_send_reminders
+
+        register(listings_expire, every=timedelta(minutes=15))
+        register(listings_send_reminders, every=timedelta(hours=1))
 
         from chat.registry import SubjectType, register_subject
         from marketplace.models import Listing

@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.gis.geos import Point
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.notify import absolute_url, reverse_in, send_to_user
 from catalog.models import Category
 from chat.selectors import conversation_between
 from chat.services import message_send_system
@@ -251,3 +253,61 @@ def listing_image_describe(*, image: ListingImage, alt_text: str) -> ListingImag
     image.alt_text = alt_text.strip()[:200]
     image.save(update_fields=["alt_text"])
     return image
+
+
+# --- Expiry --------------------------------------------------------------------------------------
+
+REMIND_BEFORE = timedelta(days=3)
+RENEWAL_LINK_MAX_AGE = timedelta(days=14)
+_RENEWAL_SALT = "sirkel.marketplace.renew"
+
+
+def renewal_token(listing: Listing) -> str:
+    """A signed token that renews this listing without signing in (the email's one-click link)."""
+    return signing.dumps({"listing": listing.pk}, salt=_RENEWAL_SALT, compress=True)
+
+
+def listing_from_renewal_token(token: str) -> Listing | None:
+    try:
+        data = signing.loads(token, salt=_RENEWAL_SALT, max_age=RENEWAL_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Listing.objects.filter(pk=data.get("listing")).first()
+
+
+def listings_expire_due(*, now=None) -> int:
+    """Active listings past their date become expired (reserved ones are being handed over and
+    stay). Returns how many."""
+    now = now or timezone.now()
+    return Listing.objects.filter(status=Listing.Status.ACTIVE, expires_at__lte=now).update(
+        status=Listing.Status.EXPIRED
+    )
+
+
+def listings_remind_due(*, now=None) -> int:
+    """One email per listing that expires within three days, with a one-click renewal link.
+    Returns how many were sent."""
+    now = now or timezone.now()
+    due = Listing.objects.filter(
+        status=Listing.Status.ACTIVE,
+        expires_at__lte=now + REMIND_BEFORE,
+        expires_at__gt=now,
+        reminded_at__isnull=True,
+    ).select_related("owner__profile")
+    sent = 0
+    for listing in due:
+        # Claim the reminder first, so two workers never send the same one.
+        if not Listing.objects.filter(pk=listing.pk, reminded_at__isnull=True).update(reminded_at=now):
+            continue
+        send_to_user(
+            user=listing.owner,
+            template="marketplace/email/expiry_reminder",
+            context={
+                "listing": listing,
+                "renew_url": absolute_url(
+                    reverse_in(listing.owner, "marketplace:renew", listing.pk, renewal_token(listing))
+                ),
+            },
+        )
+        sent += 1
+    return sent

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:listing_id>/rediger/", views.listing_edit, name="edit"),
     path("<int:listing_id>/reserver/", views.listing_reserve, name="reserve"),
     path("<int:listing_id>/bilder/", views.listing_photos, name="photos"),
+    path("<int:listing_id>/forny/<str:token>/", views.listing_renew_by_link, name="renew"),
     path("<int:listing_id>/<slug:action>/", views.listing_action, name="action"),
 ]

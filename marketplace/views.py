@@ -242,3 +242,19 @@ def my_listings(request):
     listings = listings_of_owner(owner=request.user, status=status)
     page = CappedPaginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "marketplace/my_listings.html", {"page": page, "tabs": MY_TABS, "status": status})
+
+
+def listing_renew_by_link(request, listing_id: int, token: str):
+    """The email's one-click renewal: works without signing in, for this listing only."""
+    listing = services.listing_from_renewal_token(token)
+    if listing is None or listing.pk != listing_id:
+        return render(request, "marketplace/renew.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        try:
+            services.listing_renew(listing=listing)
+        except services.ListingError as error:
+            return render(
+                request, "marketplace/renew.html", {"listing": listing, "error": error.message}, status=409
+            )
+        return render(request, "marketplace/renew.html", {"listing": listing, "renewed": True})
+    return render(request, "marketplace/renew.html", {"listing": listing})

@@ -4,6 +4,7 @@
 #   web          gunicorn (WSGI) for all plain HTTP, on 0.0.0.0:${PORT:-8000}
 #   ws           Daphne (ASGI) for /ws/ only, on 0.0.0.0:${PORT:-8001}
 #   worker       the task worker (manage.py db_worker)
+#   scheduler    enqueues periodic tasks when due (manage.py periodic --loop); run one or more
 #   migrate      wait for the database, apply migrations, publish static files (see below)
 #   demo         load the demo data (manage.py load_demo)
 #   static       only publish static files
@@ -80,6 +81,9 @@ case "$role" in
     ;;
   worker)
     exec "$py" manage.py db_worker "$@"
+    ;;
+  scheduler)
+    exec "$py" manage.py periodic --loop "$@"
     ;;
   migrate)
     wait_for_database

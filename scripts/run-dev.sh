@@ -19,6 +19,8 @@ trap stop INT TERM EXIT
 
 "$py" manage.py db_worker &
 pids+=($!)
+"$py" manage.py periodic --loop &
+pids+=($!)
 "$py" -m daphne -b "$host" -p "$port" sirkel.asgi:application &
 pids+=($!)
 echo "Sirkel: http://$host:$port/   admin: http://$host:$port/cms/   (Ctrl-C stops)"
