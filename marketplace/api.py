@@ -199,7 +199,7 @@ def listing_list(request: HttpRequest, filters: Query[ListingQuery]):
     """Active listings. `q` searches title and description (Norwegian stemming, accents and
     typos forgiven); `category` includes subcategories; with `near`/`place` results carry
     `distance_km` and come nearest first unless `ordering` says otherwise."""
-    filterset = ListingFilter(request.GET, queryset=Listing.objects.none())
+    filterset = ListingFilter(request.GET, queryset=Listing.objects.none(), request=request)
     if not filterset.is_valid():
         errors = {field: [str(m) for m in messages] for field, messages in filterset.errors.items()}
         raise ApiError(

@@ -13,10 +13,11 @@ class MarketplaceConfig(AppConfig):
         from django.urls import reverse
 
         from core.periodic import register
-        from marketplace.tasks import listings_expire, listings_send_reminders
+        from marketplace.tasks import listings_expire, listings_send_reminders, saved_searches_send_digests
 
         register(listings_expire, every=timedelta(minutes=15))
         register(listings_send_reminders, every=timedelta(hours=1))
+        register(saved_searches_send_digests, every=timedelta(days=1))
 
         from chat.registry import SubjectType, register_subject
         from marketplace.models import Listing

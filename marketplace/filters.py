@@ -78,7 +78,13 @@ class ListingFilter(django_filters.FilterSet):
             condition=data.get("condition") or "",
             geo=data.get("geo"),
             ordering=data.get("ordering") or "",
+            viewer_id=self.viewer_id,
         )
+
+    @property
+    def viewer_id(self) -> int | None:
+        user = getattr(self.request, "user", None)
+        return user.pk if user is not None and user.is_authenticated else None
 
     @property
     def not_found(self) -> bool:

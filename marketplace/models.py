@@ -150,3 +150,89 @@ class ListingImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text or self.listing.title
+
+
+class Favourite(models.Model):
+    """A listing the user saved ("lagre") to come back to."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="favourites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "listing"], name="favourite_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ♥ {self.listing_id}"
+
+
+class HiddenListing(models.Model):
+    """A listing the user does not want to see in results any more."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "listing"], name="hidden_listing_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} hides listing {self.listing_id}"
+
+
+class HiddenOwner(models.Model):
+    """A poster whose listings the user does not want to see in results any more."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "owner"], name="hidden_owner_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} hides owner {self.owner_id}"
+
+
+class SavedSearch(models.Model):
+    """A search the user wants to hear about: new matching listings are emailed at once or in a
+    daily digest. `params` are the search's query parameters, run through the same FilterSet."""
+
+    class Frequency(models.TextChoices):
+        INSTANT = "instant", _("At once")
+        DAILY = "daily", _("Daily digest")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    params = models.JSONField(default=dict)
+    frequency = models.CharField(
+        _("how often"), max_length=10, choices=Frequency.choices, default=Frequency.INSTANT
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearchHit(models.Model):
+    """A listing found for a saved search: announced at most once (unique), `sent_at` when the
+    email went out."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="hits")
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["saved_search", "listing"], name="saved_search_hit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.saved_search_id}: {self.listing_id}"

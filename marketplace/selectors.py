@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Greatest
 
 from core.search import SEARCH_CONFIG, rank_query, text_match
-from marketplace.models import Listing, ListingImage
+from marketplace.models import Favourite, HiddenListing, HiddenOwner, Listing, ListingImage
 from places.geo import GeoQuery
 
 
@@ -29,6 +29,8 @@ class ListingSearch:
     condition: str = ""
     geo: GeoQuery | None = None
     ordering: str = ""
+    # The signed-in searcher: listings and posters they chose to hide are left out.
+    viewer_id: int | None = None
 
     @property
     def effective_ordering(self) -> str:
@@ -64,6 +66,10 @@ def listing_search(search: ListingSearch) -> QuerySet[Listing]:
         listings = listings.filter(condition=search.condition)
     if search.geo is not None:
         listings = listings.filter(public_location__dwithin=(search.geo.point, D(km=search.geo.radius_km)))
+    if search.viewer_id is not None:
+        listings = listings.exclude(
+            Exists(HiddenListing.objects.filter(user_id=search.viewer_id, listing=OuterRef("pk")))
+        ).exclude(Exists(HiddenOwner.objects.filter(user_id=search.viewer_id, owner=OuterRef("owner"))))
 
     ordering = search.effective_ordering
     match = text_match(table=Listing._meta.db_table, vector="search_vector", title="title", text=search.q)
@@ -95,3 +101,16 @@ def listings_of_owner(*, owner, status: str | None = None) -> QuerySet[Listing]:
     if status:
         listings = listings.filter(status=status)
     return listings.order_by("-updated_at")
+
+
+def favourites_of(user) -> QuerySet[Listing]:
+    return (
+        Listing.objects.filter(favourites__user=user)
+        .select_related("category", "area")
+        .prefetch_related(Prefetch("images", queryset=ListingImage.objects.order_by("position", "pk")))
+        .order_by("-favourites__created_at")
+    )
+
+
+def is_favourite(user, listing: Listing) -> bool:
+    return user.is_authenticated and Favourite.objects.filter(user=user, listing=listing).exists()

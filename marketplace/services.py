@@ -1,5 +1,6 @@
 """Every write to listings. Keyword-only arguments; side effects on commit."""
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +17,17 @@ from catalog.models import Category
 from chat.selectors import conversation_between
 from chat.services import message_send_system
 from core.images import ImageRejected, SanitizedImage, make_renditions, safe_filename, sanitize_upload
-from marketplace.models import LISTING_LIFETIME, MAX_IMAGES, Listing, ListingImage
+from marketplace.models import (
+    LISTING_LIFETIME,
+    MAX_IMAGES,
+    Favourite,
+    HiddenListing,
+    HiddenOwner,
+    Listing,
+    ListingImage,
+    SavedSearch,
+    SavedSearchHit,
+)
 from places.geo import fuzz_point
 from places.selectors import place_nearest
 
@@ -100,10 +111,19 @@ def listing_update(*, listing: Listing, changes: dict) -> Listing:
 
 def _publish(listing: Listing) -> None:
     now = timezone.now()
+    if listing.published_at is None:
+        # New to the public: tell the saved searches it matches, after the commit.
+        transaction.on_commit(lambda: _enqueue_matching(listing.pk))
     listing.status = Listing.Status.ACTIVE
     listing.published_at = listing.published_at or now
     listing.expires_at = now + LISTING_LIFETIME
     listing.reminded_at = None
+
+
+def _enqueue_matching(listing_id: int) -> None:
+    from marketplace.tasks import saved_searches_match
+
+    saved_searches_match.enqueue(listing_id)
 
 
 def listing_publish(*, listing: Listing) -> Listing:
@@ -311,3 +331,144 @@ def listings_remind_due(*, now=None) -> int:
         )
         sent += 1
     return sent
+
+
+# --- Favourites and hiding -----------------------------------------------------------------------
+
+
+def favourite_toggle(*, user, listing: Listing) -> bool:
+    """Save or unsave a listing; returns whether it is saved now."""
+    deleted, _ = Favourite.objects.filter(user=user, listing=listing).delete()
+    if deleted:
+        return False
+    Favourite.objects.get_or_create(user=user, listing=listing)
+    return True
+
+
+def listing_hide_for(*, user, listing: Listing) -> None:
+    HiddenListing.objects.get_or_create(user=user, listing=listing)
+
+
+def owner_hide_for(*, user, owner) -> None:
+    if owner.pk == user.pk:
+        raise ListingError(_("You cannot hide your own listings."))
+    HiddenOwner.objects.get_or_create(user=user, owner=owner)
+
+
+def hidden_clear(*, user) -> None:
+    """Show everything again."""
+    HiddenListing.objects.filter(user=user).delete()
+    HiddenOwner.objects.filter(user=user).delete()
+
+
+# --- Saved searches ------------------------------------------------------------------------------
+
+SAVED_SEARCH_PARAMS = ("q", "kind", "category", "condition", "near", "place", "radius_km")
+MAX_SAVED_SEARCHES = 20
+_UNSUBSCRIBE_SALT = "sirkel.marketplace.saved-search"
+
+
+def saved_search_create(*, user, name: str, params: dict, frequency: str) -> SavedSearch:
+    """Save a search; only search parameters are kept, and they must form a valid search."""
+    from marketplace.filters import ListingFilter  # the filter module imports the selectors
+
+    clean = {k: str(params[k])[:200] for k in SAVED_SEARCH_PARAMS if params.get(k)}
+    filterset = ListingFilter(clean, queryset=Listing.objects.none())
+    if not filterset.is_valid():
+        raise ListingError(_("This search cannot be saved: check its parameters."), field="params")
+    if SavedSearch.objects.filter(user=user, active=True).count() >= MAX_SAVED_SEARCHES:
+        raise ListingError(_("You can have at most %(n)s saved searches.") % {"n": MAX_SAVED_SEARCHES})
+    if frequency not in SavedSearch.Frequency.values:
+        raise ListingError(_("Choose how often you want to hear about new listings."), field="frequency")
+    name = name.strip()[:100] or clean.get("q") or _("My search")
+    return SavedSearch.objects.create(user=user, name=name, params=clean, frequency=frequency)
+
+
+def saved_search_unsubscribe_token(saved: SavedSearch) -> str:
+    return signing.dumps({"saved_search": saved.pk}, salt=_UNSUBSCRIBE_SALT, compress=True)
+
+
+def saved_search_from_token(token: str) -> SavedSearch | None:
+    try:
+        data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return SavedSearch.objects.filter(pk=data.get("saved_search")).first()
+
+
+def saved_search_deactivate(*, saved: SavedSearch) -> None:
+    SavedSearch.objects.filter(pk=saved.pk).update(active=False)
+
+
+def _saved_search_matches(saved: SavedSearch, listing: Listing) -> bool:
+    from marketplace.filters import ListingFilter
+    from marketplace.selectors import listing_search
+
+    filterset = ListingFilter(saved.params, queryset=Listing.objects.none())
+    if not filterset.is_valid():
+        return False
+    search = dataclasses.replace(filterset.search, viewer_id=saved.user_id, ordering="-created")
+    return listing_search(search).filter(pk=listing.pk).exists()
+
+
+def saved_searches_match_listing(*, listing: Listing) -> int:
+    """Record the listing for every saved search it matches (once per search, whoever runs
+    this and however often) and email instant ones now. Returns how many new hits."""
+    if not listing.is_public:
+        return 0
+    new_hits = 0
+    for saved in (
+        SavedSearch.objects.filter(active=True)
+        .exclude(user_id=listing.owner_id)
+        .select_related("user__profile")
+    ):
+        if not _saved_search_matches(saved, listing):
+            continue
+        hit, created = SavedSearchHit.objects.get_or_create(saved_search=saved, listing=listing)
+        if not created:
+            continue
+        new_hits += 1
+        if saved.frequency == SavedSearch.Frequency.INSTANT:
+            _send_hits(saved, [hit])
+    return new_hits
+
+
+def saved_searches_send_digests() -> int:
+    """One email per daily saved search with the listings found since the last one."""
+    sent = 0
+    for saved in SavedSearch.objects.filter(
+        active=True, frequency=SavedSearch.Frequency.DAILY
+    ).select_related("user__profile"):
+        hits = list(saved.hits.filter(sent_at__isnull=True).select_related("listing").order_by("pk"))
+        hits = [hit for hit in hits if hit.listing.is_public]
+        if hits:
+            _send_hits(saved, hits)
+            sent += 1
+    return sent
+
+
+def _send_hits(saved: SavedSearch, hits: list) -> None:
+    # Claim the hits first, so a hit is never announced twice even with two workers.
+    claimed = SavedSearchHit.objects.filter(pk__in=[h.pk for h in hits], sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    if not claimed:
+        return
+    user = saved.user
+    send_to_user(
+        user=user,
+        template="marketplace/email/saved_search",
+        context={
+            "saved": saved,
+            "listings": [
+                {
+                    "title": h.listing.title,
+                    "url": absolute_url(reverse_in(user, "marketplace:detail", h.listing_id)),
+                }
+                for h in hits
+            ],
+            "unsubscribe_url": absolute_url(
+                reverse_in(user, "marketplace:unsubscribe", saved_search_unsubscribe_token(saved))
+            ),
+        },
+    )

@@ -13,3 +13,14 @@ def listings_expire() -> int:
 @task()
 def listings_send_reminders() -> int:
     return services.listings_remind_due()
+
+
+@task()
+def saved_searches_match(listing_id: int) -> int:
+    listing = services.Listing.objects.filter(pk=listing_id).first()
+    return services.saved_searches_match_listing(listing=listing) if listing else 0
+
+
+@task()
+def saved_searches_send_digests() -> int:
+    return services.saved_searches_send_digests()

@@ -13,9 +13,9 @@ from core.pagination import CappedPaginator
 from marketplace import services
 from marketplace.filters import ORDERING_CHOICES, ListingFilter
 from marketplace.forms import ListingForm, PhotoUploadForm
-from marketplace.models import MAX_IMAGES, Listing, ListingImage
+from marketplace.models import MAX_IMAGES, Listing, ListingImage, SavedSearch
 from marketplace.permissions import can_edit_listing, can_view_listing
-from marketplace.selectors import listings_of_owner
+from marketplace.selectors import favourites_of, is_favourite, listings_of_owner
 from places.geo import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, distance_km
 from places.models import Place
 
@@ -41,7 +41,7 @@ def _search_params(request):
 
 def listing_list(request):
     params = _search_params(request)
-    filterset = ListingFilter(params, queryset=Listing.objects.none())
+    filterset = ListingFilter(params, queryset=Listing.objects.none(), request=request)
     context = {
         "filterset": filterset,
         "params": params,
@@ -82,11 +82,13 @@ def listing_detail(request, listing_id: int):
         raise Http404
     can_edit = can_edit_listing(request.user, listing)
     partners = partners_about(listing, listing.owner) if can_edit else []
-    return render(
-        request,
-        "marketplace/listing_detail.html",
-        {"listing": listing, "can_edit": can_edit, "partners": partners},
-    )
+    context = {
+        "listing": listing,
+        "can_edit": can_edit,
+        "partners": partners,
+        "is_favourite": is_favourite(request.user, listing),
+    }
+    return render(request, "marketplace/listing_detail.html", context)
 
 
 @login_required
@@ -258,3 +260,87 @@ def listing_renew_by_link(request, listing_id: int, token: str):
             )
         return render(request, "marketplace/renew.html", {"listing": listing, "renewed": True})
     return render(request, "marketplace/renew.html", {"listing": listing})
+
+
+@login_required
+@require_POST
+def listing_favourite(request, listing_id: int):
+    listing = get_object_or_404(Listing, pk=listing_id)
+    if not can_view_listing(request.user, listing):
+        raise Http404
+    saved = services.favourite_toggle(user=request.user, listing=listing)
+    messages.success(request, _("Saved to your favourites.") if saved else _("Removed from your favourites."))
+    return redirect("marketplace:detail", listing_id=listing.pk)
+
+
+@login_required
+@require_POST
+def listing_hide(request, listing_id: int, what: str):
+    """Leave this listing, or everything from its poster, out of my results."""
+    listing = get_object_or_404(Listing.objects.select_related("owner__profile"), pk=listing_id)
+    if not can_view_listing(request.user, listing):
+        raise Http404
+    try:
+        if what == "annonse":
+            services.listing_hide_for(user=request.user, listing=listing)
+            messages.success(request, _("You will not see this listing in your results again."))
+        elif what == "annonsor":
+            services.owner_hide_for(user=request.user, owner=listing.owner)
+            messages.success(
+                request,
+                _("You will not see listings from %(name)s in your results again.")
+                % {"name": listing.owner.display_name},
+            )
+        else:
+            raise Http404
+    except services.ListingError as error:
+        messages.error(request, error.message)
+        return redirect("marketplace:detail", listing_id=listing.pk)
+    return redirect("marketplace:list")
+
+
+@login_required
+def saved(request):
+    """Favourites and saved searches."""
+    if request.method == "POST":
+        if request.POST.get("action") == "unhide":
+            services.hidden_clear(user=request.user)
+            messages.success(request, _("Hidden listings and posters are shown again."))
+        elif request.POST.get("action") == "delete_search":
+            SavedSearch.objects.filter(user=request.user, pk=request.POST.get("search") or 0).delete()
+            messages.success(request, _("The saved search is deleted."))
+        return redirect("marketplace:saved")
+    context = {
+        "favourites": favourites_of(request.user)[:100],
+        "searches": SavedSearch.objects.filter(user=request.user, active=True),
+    }
+    return render(request, "marketplace/saved.html", context)
+
+
+@login_required
+@require_POST
+def saved_search_create(request):
+    params = {k: request.POST.get(k, "") for k in services.SAVED_SEARCH_PARAMS}
+    try:
+        services.saved_search_create(
+            user=request.user,
+            name=request.POST.get("name", ""),
+            params=params,
+            frequency=request.POST.get("frequency", SavedSearch.Frequency.INSTANT),
+        )
+    except services.ListingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Search saved. We will email you about new listings."))
+    return redirect("marketplace:saved")
+
+
+def saved_search_unsubscribe(request, token: str):
+    """The email's unsubscribe link: no sign-in needed."""
+    saved_search = services.saved_search_from_token(token)
+    if saved_search is None:
+        return render(request, "marketplace/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        services.saved_search_deactivate(saved=saved_search)
+        return render(request, "marketplace/unsubscribe.html", {"saved": saved_search, "done": True})
+    return render(request, "marketplace/unsubscribe.html", {"saved": saved_search})
