@@ -28,3 +28,14 @@ def assert_no_axe_violations(page, *, context: str = "") -> None:
         for v in result["violations"]
     ]
     assert not problems, f"axe found violations on {context or page.url}:\n" + "\n".join(problems)
+
+
+def sign_in(page, server: LiveDaphne, user) -> None:
+    """Give the browser page a session for `user` (committed data, the live server's database)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}]
+    )
