@@ -6,6 +6,7 @@ app_name = "marketplace"
 
 urlpatterns = [
     path("", views.listing_list, name="list"),
+    path("kart/", views.listing_map, name="map"),
     path("ny/", views.listing_create, name="create"),
     path("mine/", views.my_listings, name="mine"),
     path("lagret/", views.saved, name="saved"),

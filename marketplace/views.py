@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,6 +71,40 @@ def listing_list(request):
         query_without_page=params.urlencode(),
     )
     return render(request, "marketplace/listing_list.html", context)
+
+
+def listing_map(request):
+    """The same search as the list, as pins at public points (the list stays the fallback)."""
+    params = _search_params(request)
+    filterset = ListingFilter(params, queryset=Listing.objects.none(), request=request)
+    if not filterset.is_valid():
+        return redirect(f"{reverse('marketplace:list')}?{request.GET.urlencode()}")
+    listings = list(filterset.qs[: settings.MAP_MAX_PINS])
+    pins = [
+        {
+            "lat": round(listing.public_lat, 5),
+            "lon": round(listing.public_lon, 5),
+            "title": listing.title,
+            "kind": listing.get_kind_display(),
+            "url": reverse("marketplace:detail", args=[listing.pk]),
+        }
+        for listing in listings
+    ]
+    search = filterset.search
+    centre = search.geo.point if search.geo else None
+    context = {
+        "pins": pins,
+        "listings": listings,
+        "map_config": {
+            "tiles": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "centre": [centre.y, centre.x] if centre else [59.9139, 10.5700],
+            "radius_km": search.geo.radius_km if search.geo else None,
+        },
+        "truncated": len(listings) == settings.MAP_MAX_PINS,
+        "query": params.urlencode(),
+    }
+    return render(request, "marketplace/listing_map.html", context)
 
 
 def listing_detail(request, listing_id: int):

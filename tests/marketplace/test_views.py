@@ -158,3 +158,29 @@ def test_my_listings_tabs(owner_client, owner):
     assert "Publisert sofa" in active and "Uferdig lampe" not in active
     drafts = owner_client.get("/gis-bort/mine/", {"status": "draft"}).content.decode()
     assert "Uferdig lampe" in drafts and "Publisert sofa" not in drafts
+
+
+def test_map_data_holds_only_public_points(client, owner):
+    import json
+    import re
+
+    listing = make_listing(owner=owner, lat=59.921234, lon=10.581234)
+    html = client.get("/en/gis-bort/kart/", {"place": "Bekkestua"}).content.decode()
+    pins = json.loads(
+        re.search(r'<script id="map-pins" type="application/json">(.*?)</script>', html).group(1)
+    )
+    assert pins == [
+        {
+            "lat": round(listing.public_lat, 5),
+            "lon": round(listing.public_lon, 5),
+            "title": listing.title,
+            "kind": "Give away",
+            "url": f"/en/gis-bort/{listing.pk}/",
+        }
+    ]
+    assert "59.9212" not in html and "10.5812" not in html
+
+
+def test_map_with_bad_parameters_sends_back_to_the_list_with_the_error(client, db):
+    response = client.get("/gis-bort/kart/", {"near": "x"})
+    assert response.status_code == 302 and response["Location"].startswith("/gis-bort/?near=x")
