@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
 from catalog.selectors import category_choices
-from marketplace.models import MAX_IMAGES, Listing
+from marketplace.models import MAX_IMAGES, Listing, ListingReport
 from marketplace.services import ListingError, listing_image_prepare
 from places.geo import GeoParamError, make_point, parse_near
 from places.models import Place
@@ -136,3 +136,12 @@ class ListingForm(forms.Form):
 
 class ReserveForm(forms.Form):
     partner = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"), choices=ListingReport.Reason.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Tell us more"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -236,3 +236,65 @@ class SavedSearchHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.saved_search_id}: {self.listing_id}"
+
+
+class ListingReport(models.Model):
+    """A signed-in user tells the moderators something is wrong with a listing."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        PROHIBITED = "prohibited", _("Not allowed to give away (weapons, medicines, animals …)")
+        OFFENSIVE = "offensive", _("Offensive or discriminatory")
+        FRAUD = "fraud", _("Looks like fraud")
+        WRONG = "wrong", _("Wrong category or misleading")
+        OTHER = "other", _("Something else")
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Waiting")
+        HIDDEN = "hidden", _("Listing hidden")
+        DISMISSED = "dismissed", _("No action needed")
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    text = models.TextField(_("what is wrong?"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("listing report")
+        verbose_name_plural = _("listing reports")
+        indexes = [models.Index(fields=["outcome", "created_at"], name="report_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.listing}"
+
+
+class ModerationLog(models.Model):
+    """Who did what to which listing or user, and when: every moderator action is recorded."""
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=30)
+    listing = models.ForeignKey(Listing, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

@@ -25,6 +25,8 @@ from marketplace.models import (
     HiddenOwner,
     Listing,
     ListingImage,
+    ListingReport,
+    ModerationLog,
     SavedSearch,
     SavedSearchHit,
 )
@@ -472,3 +474,96 @@ def _send_hits(saved: SavedSearch, hits: list) -> None:
             ),
         },
     )
+
+
+# --- Moderation ----------------------------------------------------------------------------------
+
+MAX_REPORTS_PER_DAY = 10
+
+
+def report_create(*, reporter, listing: Listing, reason: str, text: str = "") -> ListingReport:
+    if reason not in ListingReport.Reason.values:
+        raise ListingError(_("Choose a reason."), field="reason")
+    if listing.owner_id == reporter.pk:
+        raise ListingError(_("You cannot report your own listing."))
+    since = timezone.now() - timedelta(days=1)
+    if ListingReport.objects.filter(reporter=reporter, created_at__gte=since).count() >= MAX_REPORTS_PER_DAY:
+        raise ListingError(
+            _("You can send at most %(n)s reports a day.") % {"n": MAX_REPORTS_PER_DAY},
+            status=429,
+            retry_after=3600,
+        )
+    return ListingReport.objects.create(
+        listing=listing, reporter=reporter, reason=reason, text=text.strip()[:1000]
+    )
+
+
+def _log(moderator, action: str, *, listing=None, user=None, note: str = "") -> None:
+    ModerationLog.objects.create(
+        moderator=moderator, action=action, listing=listing, user=user, note=note[:500]
+    )
+
+
+@transaction.atomic
+def listing_moderate_hide(*, moderator, listing: Listing, reason: str) -> Listing:
+    """Hide a listing from everyone but its owner and the moderators; the owner is told why."""
+    if not reason.strip():
+        raise ListingError(_("Say why the listing is hidden: the owner will be told."), field="reason")
+    listing.hidden_at = timezone.now()
+    listing.hidden_reason = reason.strip()[:300]
+    listing.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    listing.reports.filter(outcome=ListingReport.Outcome.OPEN).update(
+        outcome=ListingReport.Outcome.HIDDEN, handled_by=moderator, handled_at=timezone.now()
+    )
+    _log(moderator, "hide_listing", listing=listing, user=listing.owner, note=reason)
+    owner = listing.owner
+    transaction.on_commit(
+        lambda: send_to_user(
+            user=owner,
+            template="marketplace/email/listing_hidden",
+            context={
+                "listing": listing,
+                "url": absolute_url(reverse_in(owner, "marketplace:detail", listing.pk)),
+            },
+        )
+    )
+    return listing
+
+
+@transaction.atomic
+def listing_moderate_restore(*, moderator, listing: Listing) -> Listing:
+    listing.hidden_at = None
+    listing.hidden_reason = ""
+    listing.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    _log(moderator, "restore_listing", listing=listing, user=listing.owner)
+    return listing
+
+
+@transaction.atomic
+def reports_dismiss(*, moderator, listing: Listing) -> int:
+    count = listing.reports.filter(outcome=ListingReport.Outcome.OPEN).update(
+        outcome=ListingReport.Outcome.DISMISSED, handled_by=moderator, handled_at=timezone.now()
+    )
+    _log(moderator, "dismiss_reports", listing=listing)
+    return count
+
+
+def user_warn(*, moderator, user, message: str, listing: Listing | None = None) -> None:
+    if not message.strip():
+        raise ListingError(_("Write the warning."), field="message")
+    _log(moderator, "warn_user", listing=listing, user=user, note=message)
+    send_to_user(user=user, template="marketplace/email/warning", context={"message": message.strip()})
+
+
+@transaction.atomic
+def user_suspend(*, moderator, user, reason: str) -> None:
+    """Suspend an account: it cannot sign in (an inactive user's session stops working at the
+    next request) and its active listings are hidden."""
+    if user.is_superuser or user.pk == moderator.pk:
+        raise ListingError(_("This account cannot be suspended here."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    Listing.objects.filter(owner=user, hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_reason=_("The account is suspended.")
+    )
+    _log(moderator, "suspend_user", user=user, note=reason)

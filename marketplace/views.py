@@ -14,7 +14,7 @@ from chat.selectors import partners_about
 from core.pagination import CappedPaginator
 from marketplace import services
 from marketplace.filters import ORDERING_CHOICES, ListingFilter
-from marketplace.forms import ListingForm, PhotoUploadForm
+from marketplace.forms import ListingForm, PhotoUploadForm, ReportForm
 from marketplace.models import MAX_IMAGES, Listing, ListingImage, SavedSearch
 from marketplace.permissions import can_edit_listing, can_view_listing
 from marketplace.selectors import favourites_of, is_favourite, listings_of_owner
@@ -380,3 +380,25 @@ def saved_search_unsubscribe(request, token: str):
         services.saved_search_deactivate(saved=saved_search)
         return render(request, "marketplace/unsubscribe.html", {"saved": saved_search, "done": True})
     return render(request, "marketplace/unsubscribe.html", {"saved": saved_search})
+
+
+@login_required
+def listing_report(request, listing_id: int):
+    listing = get_object_or_404(Listing, pk=listing_id)
+    if not can_view_listing(request.user, listing):
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_create(reporter=request.user, listing=listing, **form.cleaned_data)
+        except services.ListingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you. A moderator will look at the listing."))
+            return redirect("marketplace:detail", listing_id=listing.pk)
+    return render(
+        request,
+        "marketplace/report.html",
+        {"form": form, "listing": listing},
+        status=400 if form.errors else 200,
+    )
