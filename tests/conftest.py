@@ -76,11 +76,14 @@ def live_daphne(django_db_setup, django_db_blocker, tmp_path_factory):
 def live_site(live_daphne, transactional_db):
     """Committed site data for a live test (the tables are flushed after each such test)."""
     from accounts.services import roles_ensure
+    from catalog.services import categories_load
     from cms.services import site_ensure
     from places.services import places_load
 
+    # The flush after each live test empties every table, data migrations' rows included.
     roles_ensure()
     places_load()
+    categories_load()
     site_ensure()
     for old in live_daphne.mail_dir.glob("*"):
         old.unlink()

@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.services import profile_ensure, roles_ensure, user_add_role
 from cms.services import site_ensure
+from marketplace.demo import demo_listings_ensure
 from places.models import Place
 
 DEMO_PASSWORD = "sirkel-demo-2026"  # noqa: S105  (demo data only, printed in the README)
@@ -42,4 +43,5 @@ class Command(BaseCommand):
         admin.emailaddress_set.update_or_create(
             email=admin.email, defaults={"verified": True, "primary": True}
         )
-        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        made = demo_listings_ensure()
+        self.stdout.write(self.style.SUCCESS(f"Demo data is in place ({made} new listings)."))
