@@ -43,3 +43,35 @@ class Category(models.Model):
                 raise ValidationError(
                     {"parent": _("A category with subcategories must stay a main category.")}
                 )
+
+
+class ImpactEntry(models.Model):
+    """One completed exchange, loan or repair: the ledger the impact counters add up (with the
+    factors per category the CMS issue adds). Apps write here through catalog.services."""
+
+    class Kind(models.TextChoices):
+        REUSE = "reuse", _("Reused item")
+        LOAN = "loan", _("Completed loan")
+        REPAIR = "repair", _("Logged repair")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_on = models.DateField(_("date"))
+    # Where it came from, e.g. ("marketplace.listing", 42): at most one entry per source.
+    source = models.CharField(max_length=60)
+    source_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on"]
+        verbose_name = _("impact entry")
+        verbose_name_plural = _("impact entries")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="impact_entry_once_per_source")
+        ]
+        indexes = [models.Index(fields=["kind", "category", "occurred_on"], name="impact_by_kind_category")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.category_id} {self.occurred_on}"

@@ -32,3 +32,14 @@ def categories_load(*, path: Path = DATA_FILE, model=Category) -> int:
             )
             created += was_created
     return created
+
+
+def impact_record(*, kind: str, category: Category, occurred_on, source: str, source_id: int) -> None:
+    """Add one completed exchange, loan or repair to the impact ledger (idempotent per source)."""
+    from catalog.models import ImpactEntry
+
+    ImpactEntry.objects.get_or_create(
+        source=source,
+        source_id=source_id,
+        defaults={"kind": kind, "category": category, "occurred_on": occurred_on},
+    )

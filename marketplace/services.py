@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.notify import absolute_url, reverse_in, send_to_user
 from catalog.models import Category
+from catalog.services import impact_record
 from chat.selectors import conversation_between
 from chat.services import message_send_system
 from core.images import ImageRejected, SanitizedImage, make_renditions, safe_filename, sanitize_upload
@@ -186,13 +187,21 @@ def listing_unreserve(*, listing: Listing) -> Listing:
     return listing
 
 
+@transaction.atomic
 def listing_complete(*, listing: Listing) -> Listing:
-    """Given away / swapped / received. Later: records the exchange in the impact ledger."""
+    """Given away / swapped / received: one entry in the impact ledger (category and date)."""
     if listing.status not in (Listing.Status.ACTIVE, Listing.Status.RESERVED):
         raise ListingError(_("Only an active or reserved listing can be completed."), status=409)
     listing.status = Listing.Status.COMPLETED
     listing.completed_at = timezone.now()
     listing.save()
+    impact_record(
+        kind="reuse",
+        category=listing.category,
+        occurred_on=timezone.localdate(listing.completed_at),
+        source="marketplace.listing",
+        source_id=listing.pk,
+    )
     return listing
 
 

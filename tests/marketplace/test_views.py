@@ -184,3 +184,13 @@ def test_map_data_holds_only_public_points(client, owner):
 def test_map_with_bad_parameters_sends_back_to_the_list_with_the_error(client, db):
     response = client.get("/gis-bort/kart/", {"near": "x"})
     assert response.status_code == 302 and response["Location"].startswith("/gis-bort/?near=x")
+
+
+def test_completing_a_listing_writes_one_impact_entry(owner_client, owner):
+    from catalog.models import ImpactEntry
+
+    listing = make_listing(owner=owner, category="e-bikes")
+    owner_client.post(f"/gis-bort/{listing.pk}/complete/")
+    owner_client.post(f"/gis-bort/{listing.pk}/complete/")  # a second click changes nothing
+    entry = ImpactEntry.objects.get()
+    assert (entry.kind, entry.category.slug, entry.source_id) == ("reuse", "e-bikes", listing.pk)
