@@ -73,6 +73,15 @@ def listing_list(request):
     return render(request, "marketplace/listing_list.html", context)
 
 
+def _map_config(centre=None, radius_km=None) -> dict:
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "centre": [centre.y, centre.x] if centre else [59.9139, 10.5700],
+        "radius_km": radius_km,
+    }
+
+
 def listing_map(request):
     """The same search as the list, as pins at public points (the list stays the fallback)."""
     params = _search_params(request)
@@ -95,12 +104,7 @@ def listing_map(request):
     context = {
         "pins": pins,
         "listings": listings,
-        "map_config": {
-            "tiles": settings.MAP_TILE_URL,
-            "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "centre": [centre.y, centre.x] if centre else [59.9139, 10.5700],
-            "radius_km": search.geo.radius_km if search.geo else None,
-        },
+        "map_config": _map_config(centre, search.geo.radius_km if search.geo else None),
         "truncated": len(listings) == settings.MAP_MAX_PINS,
         "query": params.urlencode(),
     }
@@ -168,7 +172,11 @@ def listing_create(request):
                 request, _("Your listing is published.") if listing.is_public else _("Draft saved.")
             )
             return redirect("marketplace:detail", listing_id=listing.pk)
-    return render(request, "marketplace/listing_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "marketplace/listing_form.html",
+        {"form": form, "creating": True, "map_config": _map_config()},
+    )
 
 
 def _owned(request, listing_id: int) -> Listing:
