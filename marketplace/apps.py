@@ -13,11 +13,17 @@ class MarketplaceConfig(AppConfig):
         from django.urls import reverse
 
         from core.periodic import register
-        from marketplace.tasks import listings_expire, listings_send_reminders, saved_searches_send_digests
+        from marketplace.tasks import (
+            feedback_publish,
+            listings_expire,
+            listings_send_reminders,
+            saved_searches_send_digests,
+        )
 
         register(listings_expire, every=timedelta(minutes=15))
         register(listings_send_reminders, every=timedelta(hours=1))
         register(saved_searches_send_digests, every=timedelta(days=1))
+        register(feedback_publish, every=timedelta(hours=6))
 
         from chat.registry import SubjectType, register_subject
         from marketplace.models import Listing

@@ -298,3 +298,38 @@ class ModerationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+FEEDBACK_BLIND_PERIOD = timedelta(days=14)
+
+
+class ExchangeFeedback(models.Model):
+    """After a completed exchange each party rates the other. A rating is published when both
+    have rated or after 14 days, so neither can answer the other's rating in kind."""
+
+    class Rating(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEUTRAL = "neutral", _("Neutral")
+        NEGATIVE = "negative", _("Negative")
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_received"
+    )
+    rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices)
+    text = models.CharField(_("comment"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exchange feedback")
+        verbose_name_plural = _("exchange feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "author"], name="feedback_once_per_exchange")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} for {self.subject_id} ({self.listing_id})"

@@ -12,11 +12,13 @@ def is_moderator(user) -> bool:
 
 
 def can_view_listing(user, listing: Listing) -> bool:
-    """Public listings for everyone; drafts, finished and hidden ones for the owner and
-    moderators only."""
+    """Public listings for everyone; drafts, finished and hidden ones for the owner, the person it
+    was reserved for (they rate the exchange) and moderators only."""
     if listing.is_public:
         return True
-    return bool(user.is_authenticated and (user.pk == listing.owner_id or is_moderator(user)))
+    if not user.is_authenticated:
+        return False
+    return user.pk in (listing.owner_id, listing.reserved_for_id) or is_moderator(user)
 
 
 def can_edit_listing(user, listing: Listing) -> bool:

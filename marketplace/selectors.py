@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
 
 from core.search import SEARCH_CONFIG, rank_query, text_match
-from marketplace.models import Favourite, HiddenListing, HiddenOwner, Listing, ListingImage
+from marketplace.models import ExchangeFeedback, Favourite, HiddenListing, HiddenOwner, Listing, ListingImage
 from places.geo import GeoQuery
 
 
@@ -114,3 +114,29 @@ def favourites_of(user) -> QuerySet[Listing]:
 
 def is_favourite(user, listing: Listing) -> bool:
     return user.is_authenticated and Favourite.objects.filter(user=user, listing=listing).exists()
+
+
+def exchange_reputation(user) -> dict[str, int]:
+    """Completed exchanges (as giver or receiver) and published ratings received."""
+    completed = (
+        Listing.objects.filter(status=Listing.Status.COMPLETED)
+        .filter(Q(owner=user) | Q(reserved_for=user))
+        .count()
+    )
+    ratings = dict(
+        ExchangeFeedback.objects.filter(subject=user, published_at__isnull=False)
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+    )
+    return {"completed": completed, **{r: ratings.get(r, 0) for r in ExchangeFeedback.Rating.values}}
+
+
+def feedback_pending_for(user, listing: Listing) -> bool:
+    """May this user still rate this exchange?"""
+    return (
+        user.is_authenticated
+        and listing.status == Listing.Status.COMPLETED
+        and user.pk in (listing.owner_id, listing.reserved_for_id)
+        and listing.reserved_for_id is not None
+        and not ExchangeFeedback.objects.filter(listing=listing, author=user).exists()
+    )

@@ -19,8 +19,10 @@ from chat.selectors import conversation_between
 from chat.services import message_send_system
 from core.images import ImageRejected, SanitizedImage, make_renditions, safe_filename, sanitize_upload
 from marketplace.models import (
+    FEEDBACK_BLIND_PERIOD,
     LISTING_LIFETIME,
     MAX_IMAGES,
+    ExchangeFeedback,
     Favourite,
     HiddenListing,
     HiddenOwner,
@@ -579,3 +581,41 @@ def user_suspend(*, moderator, user, reason: str) -> None:
         hidden_at=timezone.now(), hidden_reason=_("The account is suspended.")
     )
     _log(moderator, "suspend_user", user=user, note=reason)
+
+
+# --- Feedback after an exchange ------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_give(*, author, listing: Listing, rating: str, text: str = "") -> ExchangeFeedback:
+    """The owner rates the person it went to, or that person rates the owner, once. When both
+    have rated, both ratings are published."""
+    if listing.status != Listing.Status.COMPLETED or listing.reserved_for_id is None:
+        raise ListingError(_("Feedback can be given after a completed exchange."), status=409)
+    if author.pk == listing.owner_id:
+        subject_id = listing.reserved_for_id
+    elif author.pk == listing.reserved_for_id:
+        subject_id = listing.owner_id
+    else:
+        raise ListingError(_("Only the two who made the exchange can give feedback."), status=403)
+    if rating not in ExchangeFeedback.Rating.values:
+        raise ListingError(_("Choose positive, neutral or negative."), field="rating")
+    if ExchangeFeedback.objects.filter(listing=listing, author=author).exists():
+        raise ListingError(_("You have already given feedback on this exchange."), status=409)
+    feedback = ExchangeFeedback.objects.create(
+        listing=listing, author=author, subject_id=subject_id, rating=rating, text=text.strip()[:300]
+    )
+    if ExchangeFeedback.objects.filter(listing=listing).count() == 2:
+        ExchangeFeedback.objects.filter(listing=listing, published_at__isnull=True).update(
+            published_at=timezone.now()
+        )
+        feedback.refresh_from_db()
+    return feedback
+
+
+def feedback_publish_due(*, now=None) -> int:
+    """Publish ratings whose other half did not come within 14 days."""
+    now = now or timezone.now()
+    return ExchangeFeedback.objects.filter(
+        published_at__isnull=True, created_at__lte=now - FEEDBACK_BLIND_PERIOD
+    ).update(published_at=now)

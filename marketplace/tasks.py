@@ -24,3 +24,8 @@ def saved_searches_match(listing_id: int) -> int:
 @task()
 def saved_searches_send_digests() -> int:
     return services.saved_searches_send_digests()
+
+
+@task()
+def feedback_publish() -> int:
+    return services.feedback_publish_due()

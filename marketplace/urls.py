@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:listing_id>/reserver/", views.listing_reserve, name="reserve"),
     path("<int:listing_id>/lagre/", views.listing_favourite, name="favourite"),
     path("<int:listing_id>/rapporter/", views.listing_report, name="report"),
+    path("<int:listing_id>/tilbakemelding/", views.listing_feedback, name="feedback"),
     path("<int:listing_id>/skjul/<slug:what>/", views.listing_hide, name="hide"),
     path("<int:listing_id>/bilder/", views.listing_photos, name="photos"),
     path("<int:listing_id>/forny/<str:token>/", views.listing_renew_by_link, name="renew"),

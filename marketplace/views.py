@@ -17,7 +17,13 @@ from marketplace.filters import ORDERING_CHOICES, ListingFilter
 from marketplace.forms import ListingForm, PhotoUploadForm, ReportForm
 from marketplace.models import MAX_IMAGES, Listing, ListingImage, SavedSearch
 from marketplace.permissions import can_edit_listing, can_view_listing
-from marketplace.selectors import favourites_of, is_favourite, listings_of_owner
+from marketplace.selectors import (
+    exchange_reputation,
+    favourites_of,
+    feedback_pending_for,
+    is_favourite,
+    listings_of_owner,
+)
 from places.geo import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, distance_km
 from places.models import Place
 
@@ -127,6 +133,8 @@ def listing_detail(request, listing_id: int):
         "can_edit": can_edit,
         "partners": partners,
         "is_favourite": is_favourite(request.user, listing),
+        "reputation": exchange_reputation(listing.owner),
+        "can_give_feedback": feedback_pending_for(request.user, listing),
     }
     return render(request, "marketplace/listing_detail.html", context)
 
@@ -410,3 +418,25 @@ def listing_report(request, listing_id: int):
         {"form": form, "listing": listing},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def listing_feedback(request, listing_id: int):
+    listing = get_object_or_404(Listing, pk=listing_id)
+    try:
+        services.feedback_give(
+            author=request.user,
+            listing=listing,
+            rating=request.POST.get("rating", ""),
+            text=request.POST.get("text", ""),
+        )
+    except services.ListingError as error:
+        if error.status == 403:
+            raise PermissionDenied from None
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Thank you! Your rating is shown when both have rated, or after 14 days.")
+        )
+    return redirect("marketplace:detail", listing_id=listing.pk)
