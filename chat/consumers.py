@@ -1,8 +1,26 @@
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+"""WebSocket consumers. Thin: check the user, authorise through the same selectors and services
+as HTTP, validate the frame, call the service; the service stores first and broadcasts after
+the commit (API.md, "WebSocket chat")."""
 
-# Close codes shared with the chat protocol (API.md).
+import time
+import uuid
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from chat import selectors, services
+from chat.models import MAX_MESSAGE_LENGTH
+
+# Close codes of the chat protocol (API.md).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+
+RATE_LIMIT_MESSAGES = 20  # per user, across all their sockets,
+RATE_LIMIT_WINDOW = 10  # seconds
+TYPING_INTERVAL = 3.0  # at most one typing signal per socket this often
+RESUME_MAX = 1000  # messages replayed for one resume
 
 
 class SafeJsonConsumer(AsyncJsonWebsocketConsumer):
@@ -39,3 +57,150 @@ class PingConsumer(SafeJsonConsumer):
             await self.send_json({"type": "pong", "user": self.scope["user"].pk})
         else:
             await self.send_error("invalid", "Unknown frame.")
+
+
+class ChatConsumer(SafeJsonConsumer):
+    """/ws/chat/{conversation_id}/ for the two participants."""
+
+    conversation = None
+    groups_joined: tuple[str, ...] = ()
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        self.last_typing = 0.0
+        if self.user is None or not self.user.is_authenticated:
+            await self.accept()  # accepted first, so the client sees why it is closed
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
+        find = database_sync_to_async(selectors.conversation_for)
+        self.conversation = await find(self.user, conversation_id)
+        if self.conversation is None:
+            await self.accept()
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        # Join before accepting: once the client is told it is connected, it misses nothing.
+        self.groups_joined = (
+            services.conversation_group(self.conversation.pk),
+            services.user_group(self.user.pk),
+        )
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # --- client → server --------------------------------------------------------------------
+
+    async def receive_json(self, content, **kwargs):
+        if self.conversation is None:
+            return
+        if not isinstance(content, dict) or content.get("type") not in (
+            "message",
+            "read",
+            "typing",
+            "resume",
+        ):
+            await self.send_error("invalid", _("Unknown frame."))
+            return
+        # The socket keeps the user it connected with: check again that they still may talk.
+        if not await database_sync_to_async(self._still_allowed)():
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        handler = getattr(self, f"on_{content['type']}")
+        await handler(content)
+
+    def _still_allowed(self) -> bool:
+        self.user.refresh_from_db(fields=["is_active"])
+        return self.user.is_active and selectors.conversation_for(self.user, self.conversation.pk) is not None
+
+    async def on_message(self, content):
+        body = content.get("body")
+        if not isinstance(body, str):
+            await self.send_error("invalid", _("A message needs a body."))
+            return
+        if len(body.strip()) > MAX_MESSAGE_LENGTH:
+            await self.send_error(
+                "too_long", _("A message can be at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH}
+            )
+            return
+        client_id = None
+        if content.get("client_id") is not None:
+            try:
+                client_id = uuid.UUID(str(content["client_id"]))
+            except ValueError:
+                await self.send_error("invalid", _("client_id must be a UUID."))
+                return
+        if not await database_sync_to_async(self._within_rate_limit)():
+            await self.send_error("rate_limited", _("You are sending messages too fast. Wait a little."))
+            return
+        try:
+            message = await database_sync_to_async(services.message_send)(
+                conversation=self.conversation, sender=self.user, body=body, client_id=client_id
+            )
+        except services.ChatError as error:
+            await self.send_error(error.code, error.message)
+            return
+        if getattr(message, "duplicate", False):
+            # A retried frame whose message already existed is not broadcast again: confirm it here.
+            await self.send_json(await database_sync_to_async(services.message_event)(message))
+
+    def _within_rate_limit(self) -> bool:
+        window = int(time.time() // RATE_LIMIT_WINDOW)
+        key = f"chat-rate:{self.user.pk}:{window}"
+        cache.add(key, 0, timeout=RATE_LIMIT_WINDOW * 2)
+        return cache.incr(key) <= RATE_LIMIT_MESSAGES
+
+    async def on_read(self, content):
+        last_read_id = content.get("last_read_id")
+        if not isinstance(last_read_id, int) or isinstance(last_read_id, bool) or last_read_id < 0:
+            await self.send_error("invalid", _("last_read_id must be a message id."))
+            return
+        await database_sync_to_async(services.conversation_mark_read)(
+            conversation=self.conversation, user=self.user, last_read_id=last_read_id
+        )
+
+    async def on_typing(self, content):
+        now = time.monotonic()
+        if now - self.last_typing >= TYPING_INTERVAL:
+            self.last_typing = now
+            await self.channel_layer.group_send(
+                services.conversation_group(self.conversation.pk),
+                {"type": "chat.typing", "user": self.user.pk},
+            )
+
+    async def on_resume(self, content):
+        after = content.get("after")
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            await self.send_error("invalid", _("after must be a message id."))
+            return
+        frames = await database_sync_to_async(self._frames_after)(after)
+        for frame in frames:
+            await self.send_json(frame)
+
+    def _frames_after(self, after: int) -> list[dict]:
+        frames: list[dict] = []
+        while len(frames) < RESUME_MAX:
+            page = selectors.messages_page(self.conversation, after=after)
+            if not page:
+                break
+            frames += [services.message_event(m) for m in page]
+            after = page[-1].pk
+        return frames
+
+    # --- server → client (channel-layer events) ---------------------------------------------
+
+    async def chat_message(self, event):
+        await self.send_json(event["frame"])
+
+    async def chat_read(self, event):
+        await self.send_json({"type": "read", "user": event["user"], "last_read_id": event["last_read_id"]})
+
+    async def chat_typing(self, event):
+        if event["user"] != self.user.pk:
+            await self.send_json({"type": "typing", "user": event["user"]})
+
+    async def socket_close(self, event):
+        await self.close(code=CLOSE_UNAUTHENTICATED)

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from chat.consumers import PingConsumer
+from chat.consumers import ChatConsumer, PingConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    path("ws/chat/<int:conversation_id>/", ChatConsumer.as_asgi()),
 ]

@@ -1,7 +1,9 @@
 """Every write in chat. A message is committed first and broadcast after the commit, so no
 client ever sees a message the database does not have (ARCHITECTURE.md, "Chat")."""
 
+import asyncio
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -27,6 +29,17 @@ class ChatError(Exception):
 def conversation_group(conversation_id: int) -> str:
     """The channel-layer group of a conversation: the one place this name is made."""
     return f"conversation.{conversation_id}"
+
+
+def user_group(user_id: int) -> str:
+    """Every socket of one user, so they can be closed together."""
+    return f"user.{user_id}"
+
+
+def user_sockets_close(user_id: int) -> None:
+    """Close all of a user's WebSockets (logout, password change, suspension, block): a socket
+    keeps the user it connected with, so it must not outlive the session."""
+    _group_send(user_group(user_id), {"type": "socket.close"})
 
 
 def is_blocked(a, b) -> bool:
@@ -64,10 +77,23 @@ def conversation_open(*, user, other=None, subject=None) -> tuple[Conversation, 
     )
 
 
-def _broadcast(conversation_id: int, event: dict) -> None:
+def _group_send(group: str, event: dict) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(conversation_group(conversation_id), event)
+    if layer is None:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, event)
+        return
+    # Called from a thread that runs an event loop of its own (async_to_sync refuses): send
+    # from a helper thread instead.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(async_to_sync(layer.group_send), group, event).result()
+
+
+def _broadcast(conversation_id: int, event: dict) -> None:
+    _group_send(conversation_group(conversation_id), event)
 
 
 def message_event(message: Message) -> dict:
@@ -111,6 +137,7 @@ def message_send(
             conversation=conversation, sender=sender, client_id=client_id
         ).first()
         if existing is not None:
+            existing.duplicate = True  # already stored and broadcast: the caller confirms it
             return existing
     try:
         with transaction.atomic():
@@ -120,11 +147,13 @@ def message_send(
             Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.sent_at)
             _mark_read(conversation=conversation, user=sender, last_read_id=message.pk)
             transaction.on_commit(
-                lambda: _broadcast(conversation.pk, {"type": "chat.message", "message_id": message.pk})
+                lambda: _broadcast(conversation.pk, {"type": "chat.message", "frame": message_event(message)})
             )
     except IntegrityError:
         # The same client_id raced in on another connection: that one won; return it.
-        return Message.objects.get(conversation=conversation, sender=sender, client_id=client_id)
+        existing = Message.objects.get(conversation=conversation, sender=sender, client_id=client_id)
+        existing.duplicate = True
+        return existing
     return message
 
 
@@ -136,7 +165,7 @@ def message_send_system(*, conversation: Conversation, body: str) -> Message:
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.sent_at)
         transaction.on_commit(
-            lambda: _broadcast(conversation.pk, {"type": "chat.message", "message_id": message.pk})
+            lambda: _broadcast(conversation.pk, {"type": "chat.message", "frame": message_event(message)})
         )
     return message
 
@@ -165,3 +194,9 @@ def block_user(*, blocker, blocked) -> None:
     if blocker.pk == blocked.pk:
         raise ChatError("invalid", _("You cannot block yourself."))
     Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    # Open sockets re-check on every frame; closing the blocked user's makes it immediate.
+    transaction.on_commit(lambda: user_sockets_close(blocked.pk))
+
+
+def typing_broadcast(*, conversation_id: int, user_id: int) -> None:
+    _broadcast(conversation_id, {"type": "chat.typing", "user": user_id})

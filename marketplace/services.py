@@ -16,7 +16,7 @@ from accounts.notify import absolute_url, reverse_in, send_to_user
 from catalog.models import Category
 from catalog.services import impact_record
 from chat.selectors import conversation_between
-from chat.services import message_send_system
+from chat.services import message_send_system, user_sockets_close
 from core.images import ImageRejected, SanitizedImage, make_renditions, safe_filename, sanitize_upload
 from marketplace.models import (
     FEEDBACK_BLIND_PERIOD,
@@ -581,6 +581,7 @@ def user_suspend(*, moderator, user, reason: str) -> None:
         hidden_at=timezone.now(), hidden_reason=_("The account is suspended.")
     )
     _log(moderator, "suspend_user", user=user, note=reason)
+    transaction.on_commit(lambda: user_sockets_close(user.pk))
 
 
 # --- Feedback after an exchange ------------------------------------------------------------------

@@ -72,6 +72,23 @@ def live_daphne(django_db_setup, django_db_blocker, tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def second_daphne(live_daphne, tmp_path_factory):
+    """Another Daphne process on the same database and Redis: WebSocket clients on the two
+    processes must reach each other through the channel layer."""
+    from django.conf import settings
+
+    tmp = tmp_path_factory.mktemp("daphne2")
+    server = LiveDaphne(
+        database=live_daphne.database,
+        redis_url=settings.REDIS_URL,
+        mail_dir=tmp / "mail",
+        log_path=tmp / "daphne.log",
+    )
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def live_site(live_daphne, transactional_db):
     """Committed site data for a live test (the tables are flushed after each such test)."""

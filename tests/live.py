@@ -43,6 +43,7 @@ class LiveDaphne:
     """`python -m daphne` on a free port, with the test settings and the test database."""
 
     def __init__(self, *, database: str, redis_url: str, mail_dir: Path, log_path: Path):
+        self.database = database
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
