@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as accounts_router
 from catalog.api import router as catalog_router
+from chat.api import router as chat_router
 from core.api import ApiError, error_body
 from marketplace.api import router as marketplace_router
 from places.api import router as places_router
@@ -24,6 +25,7 @@ api = NinjaAPI(
 api.add_router("/places", places_router)
 api.add_router("/categories", catalog_router)
 api.add_router("/listings", marketplace_router)
+api.add_router("/conversations", chat_router)
 api.add_router("/me", accounts_router)
 
 
