@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chat import selectors, services
@@ -44,7 +45,23 @@ def thread(request, conversation_id: int):
     return render(
         request,
         "chat/thread.html",
-        {"conversation": conversation, "history": history, "form": form, "other": other},
+        {
+            "conversation": conversation,
+            "history": history,
+            "form": form,
+            "other": other,
+            "last_id": history[-1].pk if history else 0,
+            "chat_text": {
+                "you": _("You"),
+                "sending": _("Sending …"),
+                "sent": _("Sent"),
+                "failed": _("Not sent."),
+                "retry": _("Try again"),
+                "typing": _("%(name)s is writing …") % {"name": other.display_name},
+                "reconnecting": _("The connection was lost. Reconnecting …"),
+                "signed_out": _("You are no longer signed in. Reload the page."),
+            },
+        },
         status=400 if form.errors else 200,
     )
 
