@@ -19,7 +19,7 @@ class SignupForm(AllauthSignupForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ["display_name", "preferred_language", "home_place"]
+        fields = ["display_name", "preferred_language", "home_place", "email_on_unread"]
 
 
 class ApiTokenForm(forms.Form):

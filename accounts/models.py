@@ -79,6 +79,12 @@ class Profile(models.Model):
         help_text=_("Used to show what is near you. Never shown to others."),
     )
 
+    email_on_unread = models.BooleanField(
+        _("email me about unread messages"),
+        default=True,
+        help_text=_("One email when a message has waited 10 minutes and you are not on the site."),
+    )
+
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")

@@ -40,11 +40,17 @@ def profile_ensure(*, user: User, display_name: str = "", preferred_language: st
 
 
 def profile_update(
-    *, profile: Profile, display_name: str, preferred_language: str, home_place: Place | None
+    *,
+    profile: Profile,
+    display_name: str,
+    preferred_language: str,
+    home_place: Place | None,
+    email_on_unread: bool = True,
 ) -> Profile:
     profile.display_name = display_name
     profile.preferred_language = preferred_language
     profile.home_place = home_place
+    profile.email_on_unread = email_on_unread
     profile.full_clean()
     profile.save()
     return profile

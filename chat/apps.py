@@ -8,10 +8,16 @@ class ChatConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self):
+        from datetime import timedelta
+
         from allauth.account.signals import password_changed, password_reset, password_set
         from django.contrib.auth.signals import user_logged_out
 
         from chat.services import user_sockets_close
+        from chat.tasks import unread_notify
+        from core.periodic import register
+
+        register(unread_notify, every=timedelta(minutes=1))
 
         def close_sockets(sender, request=None, user=None, **kwargs):
             if user is not None:

@@ -86,11 +86,15 @@ class ChatConsumer(SafeJsonConsumer):
         )
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        await database_sync_to_async(services.presence_join)(self.user.pk)
+        self.present = True
         await self.accept()
 
     async def disconnect(self, code):
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "present", False):
+            await database_sync_to_async(services.presence_leave)(self.user.pk)
 
     # --- client → server --------------------------------------------------------------------
 

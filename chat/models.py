@@ -80,6 +80,8 @@ class ReadState(models.Model):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="read_states")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     last_read_id = models.PositiveBigIntegerField(default=0)
+    # Messages up to this id have been announced by email (one email per unread burst).
+    notified_up_to = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="read_state_once")]

@@ -4,11 +4,14 @@ client ever sees a message the database does not have (ARCHITECTURE.md, "Chat").
 import asyncio
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat.models import MAX_MESSAGE_LENGTH, Block, Conversation, Message, ReadState
@@ -200,3 +203,74 @@ def block_user(*, blocker, blocked) -> None:
 
 def typing_broadcast(*, conversation_id: int, user_id: int) -> None:
     _broadcast(conversation_id, {"type": "chat.typing", "user": user_id})
+
+
+# --- Presence and offline email ------------------------------------------------------------------
+
+NOTIFY_AFTER = timedelta(minutes=10)
+PRESENCE_TTL = 3600  # a crashed process leaves a count behind for at most an hour
+
+
+def _presence_key(user_id: int) -> str:
+    return f"chat-online:{user_id}"
+
+
+def presence_join(user_id: int) -> None:
+    cache.add(_presence_key(user_id), 0, timeout=PRESENCE_TTL)
+    cache.incr(_presence_key(user_id))
+    cache.touch(_presence_key(user_id), PRESENCE_TTL)
+
+
+def presence_leave(user_id: int) -> None:
+    try:
+        if cache.decr(_presence_key(user_id)) <= 0:
+            cache.delete(_presence_key(user_id))
+    except ValueError:  # the key expired meanwhile
+        pass
+
+
+def is_online(user_id: int) -> bool:
+    return bool(cache.get(_presence_key(user_id)))
+
+
+def unread_notify_due(*, now=None) -> int:
+    """One email per conversation and person when messages to them have waited unread for 10
+    minutes while they were not connected; nothing more until they read or new messages come
+    after the ones announced. Returns how many emails were sent."""
+    from accounts.notify import absolute_url, reverse_in, send_to_user
+
+    now = now or timezone.now()
+    recent = Message.objects.filter(sent_at__gte=now - timedelta(days=2)).values("conversation_id").distinct()
+    sent = 0
+    for conversation in Conversation.objects.filter(pk__in=recent).select_related(
+        "user_low__profile", "user_high__profile"
+    ):
+        for user in (conversation.user_low, conversation.user_high):
+            profile = getattr(user, "profile", None)
+            if not user.is_active or (profile and not profile.email_on_unread) or is_online(user.pk):
+                continue
+            state, _created = ReadState.objects.get_or_create(conversation=conversation, user=user)
+            waiting = conversation.messages.filter(
+                id__gt=max(state.last_read_id, state.notified_up_to)
+            ).exclude(sender=user)
+            first = waiting.order_by("id").first()
+            if first is None or first.sent_at > now - NOTIFY_AFTER:
+                continue
+            newest = waiting.order_by("-id").values_list("id", flat=True).first()
+            # Claim first, so two workers never send the same email.
+            if not ReadState.objects.filter(pk=state.pk, notified_up_to=state.notified_up_to).update(
+                notified_up_to=newest
+            ):
+                continue
+            other = conversation.user_high if user.pk == conversation.user_low_id else conversation.user_low
+            send_to_user(
+                user=user,
+                template="chat/email/unread",
+                context={
+                    "other": other,
+                    "count": waiting.count(),
+                    "url": absolute_url(reverse_in(user, "chat:thread", conversation.pk)),
+                },
+            )
+            sent += 1
+    return sent
