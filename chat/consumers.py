@@ -208,3 +208,38 @@ class ChatConsumer(SafeJsonConsumer):
 
     async def socket_close(self, event):
         await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def inbox_changed(self, event):
+        """For the header badge (NotificationConsumer); a thread socket has nothing to do."""
+
+
+class NotificationConsumer(SafeJsonConsumer):
+    """/ws/notifications/: tells a signed-in user's pages their unread count when it changes
+    (the header badge)."""
+
+    group = None
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
+            await self.accept()
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.group = services.user_group(self.user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.inbox_changed({})
+
+    async def disconnect(self, code):
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        await self.send_error("invalid", "This socket only listens.")
+
+    async def inbox_changed(self, event):
+        count = await database_sync_to_async(selectors.unread_total)(self.user)
+        await self.send_json({"type": "unread", "count": count})
+
+    async def socket_close(self, event):
+        await self.close(code=CLOSE_UNAUTHENTICATED)

@@ -70,7 +70,8 @@ def partners_about(subject, owner) -> QuerySet:
 
 
 def unread_total(user) -> int:
-    return sum(c.unread_count for c in conversations_of(user).only("pk"))
+    """Unread messages across all the user's conversations (the header badge)."""
+    return sum(conversations_of(user).values_list("unread_count", flat=True))
 
 
 def conversation_between(a, b, subject) -> Conversation | None:

@@ -97,6 +97,13 @@ def _group_send(group: str, event: dict) -> None:
 
 def _broadcast(conversation_id: int, event: dict) -> None:
     _group_send(conversation_group(conversation_id), event)
+    if event["type"] in ("chat.message", "chat.read"):
+        # Both participants' header badges may change.
+        for user_id in (
+            Conversation.objects.filter(pk=conversation_id).values_list("user_low_id", "user_high_id").first()
+            or ()
+        ):
+            _group_send(user_group(user_id), {"type": "inbox.changed"})
 
 
 def message_event(message: Message) -> dict:

@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page
 
@@ -66,3 +67,13 @@ def rendition(image, size: str):
         "width": data["width"],
         "height": data["height"],
     }
+
+
+@register.filter(needs_autoescape=True)
+def user_links(text, autoescape=True):
+    """Escape user text and make its web addresses links that pass no ranking or opener to the
+    target (rel="nofollow noopener ugc"), opening in the same tab."""
+    from django.utils.html import urlize
+
+    html = urlize(text, nofollow=False, autoescape=autoescape)
+    return mark_safe(html.replace("<a href=", '<a rel="nofollow noopener ugc" href='))  # noqa: S308

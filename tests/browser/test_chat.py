@@ -49,5 +49,14 @@ def test_two_people_chat_live_with_delivery_state(live_site, browser):
 
     owner_page.goto(f"{live_site.url}/en/meldinger/")
     assert_no_axe_violations(owner_page, context="inbox")
+
+    # The owner is elsewhere on the site: the header badge counts the new message live.
+    owner_page.goto(f"{live_site.url}/en/")
+    badge = owner_page.locator("[data-unread-badge]")
+    assert badge.is_hidden()
+    asker_page.get_by_role("textbox", name="Message").fill("Er du der?")
+    asker_page.get_by_role("textbox", name="Message").press("Enter")
+    badge.wait_for(state="visible")
+    assert badge.locator("[data-unread-text]").inner_text() == "1 unread"
     owner_context.close()
     asker_context.close()

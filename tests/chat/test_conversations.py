@@ -107,7 +107,7 @@ def test_thread_page_works_without_javascript(listing):
     assert response.status_code == 302
     html = client.get(f"/meldinger/{conversation.pk}/").content.decode()
     assert "&lt;b&gt;Er den ledig?&lt;/b&gt;" in html and "<b>Er" not in html
-    assert 'rel="nofollow"' in html
+    assert 'rel="nofollow noopener ugc" href="https://example.org"' in html
 
 
 def test_others_cannot_read_a_thread(listing):
