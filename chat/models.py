@@ -102,3 +102,40 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class ConversationReport(models.Model):
+    """A participant asks the moderators to look at a conversation. Moderators can read only
+    reported conversations, and every time they do it is logged (ConversationAccess)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("what happened?"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("conversation report")
+        verbose_name_plural = _("conversation reports")
+
+    def __str__(self) -> str:
+        return f"report on {self.conversation_id}"
+
+
+class ConversationAccess(models.Model):
+    """A moderator opened a reported conversation: who, which, when."""
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    accessed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-accessed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.moderator_id} read {self.conversation_id}"

@@ -14,7 +14,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.models import MAX_MESSAGE_LENGTH, Block, Conversation, Message, ReadState
+from chat.models import (
+    MAX_MESSAGE_LENGTH,
+    Block,
+    Conversation,
+    ConversationAccess,
+    ConversationReport,
+    Message,
+    ReadState,
+)
 from chat.registry import subject_type_of
 
 
@@ -281,3 +289,19 @@ def unread_notify_due(*, now=None) -> int:
             )
             sent += 1
     return sent
+
+
+def conversation_report(*, reporter, conversation: Conversation, text: str = "") -> ConversationReport:
+    if reporter.pk not in conversation.participant_ids:
+        raise ChatError("forbidden", _("You are not part of this conversation."), status=403)
+    return ConversationReport.objects.create(
+        conversation=conversation, reporter=reporter, text=text.strip()[:1000]
+    )
+
+
+def conversation_open_for_moderation(*, moderator, conversation_id: int) -> Conversation | None:
+    """A moderator reads a conversation only if it has been reported; each read is logged."""
+    conversation = Conversation.objects.filter(pk=conversation_id, reports__isnull=False).distinct().first()
+    if conversation is not None:
+        ConversationAccess.objects.create(moderator=moderator, conversation=conversation)
+    return conversation

@@ -82,3 +82,33 @@ def conversation_start(request, about: str, object_id: int):
         messages.error(request, error.message)
         return redirect(registered.url_of(subject))
     return redirect("chat:thread", conversation_id=conversation.pk)
+
+
+@login_required
+@require_POST
+def block(request, conversation_id: int):
+    """Block the other participant: no more messages either way."""
+    conversation = selectors.conversation_for(request.user, conversation_id)
+    if conversation is None:
+        raise Http404
+    other_id = conversation.other_participant_id(request.user.pk)
+    other = conversation.user_low if conversation.user_low_id == other_id else conversation.user_high
+    services.block_user(blocker=request.user, blocked=other)
+    messages.success(
+        request, _("%(name)s is blocked. You will not get messages from them.") % {"name": other.display_name}
+    )
+    return redirect("chat:inbox")
+
+
+@login_required
+def report(request, conversation_id: int):
+    conversation = selectors.conversation_for(request.user, conversation_id)
+    if conversation is None:
+        raise Http404
+    if request.method == "POST":
+        services.conversation_report(
+            reporter=request.user, conversation=conversation, text=request.POST.get("text", "")
+        )
+        messages.success(request, _("Thank you. A moderator will read the conversation."))
+        return redirect("chat:thread", conversation_id=conversation.pk)
+    return render(request, "chat/report.html", {"conversation": conversation})

@@ -1,0 +1,46 @@
+"""Moderators read reported conversations (and only those) in the Wagtail admin; every
+reading is logged."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from chat import services
+from chat.models import ConversationAccess, ConversationReport
+
+
+def _moderator(request):
+    user = request.user
+    if not (
+        user.is_authenticated and (user.is_superuser or user.groups.filter(name=Role.MODERATOR).exists())
+    ):
+        raise PermissionDenied
+
+
+def reported(request):
+    _moderator(request)
+    reports = ConversationReport.objects.select_related("reporter__profile", "conversation").order_by(
+        "-created_at"
+    )[:200]
+    return TemplateResponse(
+        request, "chat/admin/reported.html", {"reports": reports, "title": _("Reported conversations")}
+    )
+
+
+def conversation(request, conversation_id: int):
+    _moderator(request)
+    found = services.conversation_open_for_moderation(moderator=request.user, conversation_id=conversation_id)
+    if found is None:
+        raise Http404
+    context = {
+        "conversation": found,
+        "messages_list": found.messages.select_related("sender__profile").order_by("id"),
+        "reports": found.reports.select_related("reporter__profile"),
+        "accesses": ConversationAccess.objects.filter(conversation=found).select_related(
+            "moderator__profile"
+        )[:50],
+        "title": _("Reported conversation"),
+    }
+    return TemplateResponse(request, "chat/admin/conversation.html", context)

@@ -1,0 +1,64 @@
+import pytest
+from django.test import Client
+
+from accounts.models import Role
+from accounts.services import roles_ensure, user_add_role
+from chat.models import Block, ConversationAccess
+from chat.services import conversation_open, message_send
+from tests.factories import UserFactory, make_listing
+
+pytestmark = pytest.mark.usefixtures("places")
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def conversation(db):
+    conversation, _ = conversation_open(user=UserFactory(), subject=make_listing(owner=UserFactory()))
+    message_send(conversation=conversation, sender=conversation.user_low, body="Privat melding")
+    return conversation
+
+
+@pytest.fixture
+def moderator(db):
+    roles_ensure()
+    user = UserFactory()
+    user_add_role(user=user, role=Role.MODERATOR)
+    return user
+
+
+def test_a_participant_blocks_the_other(conversation):
+    login(conversation.user_low).post(f"/meldinger/{conversation.pk}/blokker/")
+    assert Block.objects.filter(blocker=conversation.user_low, blocked=conversation.user_high).exists()
+    response = login(conversation.user_high).post(f"/meldinger/{conversation.pk}/", {"body": "Hei?"})
+    assert response.status_code == 400
+
+
+def test_moderators_read_only_reported_conversations_and_it_is_logged(conversation, moderator):
+    client = login(moderator)
+    assert client.get(f"/cms/samtaler/{conversation.pk}/").status_code == 404
+    assert not ConversationAccess.objects.exists()
+    login(conversation.user_high).post(f"/meldinger/{conversation.pk}/rapporter/", {"text": "Truende"})
+    html = client.get(f"/cms/samtaler/{conversation.pk}/").content.decode()
+    assert "Privat melding" in html and "Truende" in html
+    assert ConversationAccess.objects.get().moderator == moderator
+
+
+def test_editors_cannot_read_reported_conversations(conversation):
+    roles_ensure()
+    editor = UserFactory()
+    user_add_role(user=editor, role=Role.EDITOR)
+    login(conversation.user_high).post(f"/meldinger/{conversation.pk}/rapporter/", {"text": "x"})
+    response = login(editor).get(f"/cms/samtaler/{conversation.pk}/")
+    assert response.status_code in (302, 403)
+    assert not ConversationAccess.objects.exists()
+
+
+def test_outsiders_cannot_report_or_block(conversation):
+    outsider = login(UserFactory())
+    assert outsider.post(f"/meldinger/{conversation.pk}/rapporter/", {"text": "x"}).status_code == 404
+    assert outsider.post(f"/meldinger/{conversation.pk}/blokker/").status_code == 404
