@@ -35,8 +35,10 @@ def thread(request, conversation_id: int):
             form.add_error("body", error.message)
         else:
             return redirect("chat:thread", conversation_id=conversation.pk)
-    history = selectors.messages_page(conversation)
-    if history:
+    before = request.GET.get("before", "")
+    history = selectors.messages_page(conversation, before=int(before) if before.isdigit() else None)
+    older = bool(history) and conversation.messages.filter(id__lt=history[0].pk).exists()
+    if history and not before:
         services.conversation_mark_read(
             conversation=conversation, user=request.user, last_read_id=history[-1].pk
         )
@@ -51,6 +53,7 @@ def thread(request, conversation_id: int):
             "form": form,
             "other": other,
             "last_id": history[-1].pk if history else 0,
+            "older_before": history[0].pk if older else None,
             "chat_text": {
                 "you": _("You"),
                 "sending": _("Sending …"),

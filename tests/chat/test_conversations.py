@@ -124,3 +124,19 @@ def test_starting_about_something_unknown_is_404(db):
     client.force_login(UserFactory())
     assert client.post("/meldinger/ny/spaceship/1/").status_code == 404
     assert client.post("/meldinger/ny/listing/999999/").status_code == 404
+
+
+def test_thread_history_pages_upward(listing):
+    asker = UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    sent = [
+        Message.objects.create(conversation=conversation, sender=asker, body=f"melding {n:03d}")
+        for n in range(60)
+    ]
+    client = Client()
+    client.force_login(listing.owner)
+    newest = client.get(f"/meldinger/{conversation.pk}/").content.decode()
+    assert "melding 059" in newest and "melding 009" not in newest
+    assert f"?before={sent[10].pk}" in newest
+    older = client.get(f"/meldinger/{conversation.pk}/", {"before": sent[10].pk}).content.decode()
+    assert "melding 009" in older and "melding 000" in older and "melding 010" not in older
