@@ -5,6 +5,7 @@ and plain-text tables. Standard library only (plus what the project already inst
 from __future__ import annotations
 
 import http.client
+import math
 import os
 import socket
 import subprocess
@@ -98,6 +99,8 @@ def percentile(values: Sequence[float], p: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * p / 100
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    if (math.isinf(ordered[hi]) and k > lo) or math.isinf(ordered[lo]):
+        return math.inf  # requests that never completed count as infinitely slow
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
@@ -127,6 +130,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
         if isinstance(value, float):
             if value != value:  # nan
                 return "-"
+            if math.isinf(value):
+                return "timeout"
             return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
         return str(value)
 
@@ -135,7 +140,9 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     line = "  ".join("-" * w for w in widths)
     out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
     for r in body:
-        out.append("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+        out.append(
+            "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        )
     return "\n".join(out)
 
 
@@ -143,6 +150,8 @@ def verdict(value: float, target: float) -> str:
     """`value / target` as a ratio and PASS/FAIL (lower is better)."""
     if value != value:
         return "n/a"
+    if math.isinf(value):
+        return "FAIL"
     return f"{value / target:.2f}x {'PASS' if value <= target else 'FAIL'}"
 
 
@@ -159,7 +168,15 @@ class Gunicorn:
     """`gunicorn sirkel.wsgi:application` with production settings on a free loopback port;
     stopped (by its own pid) on exit."""
 
-    def __init__(self, *, database_url: str, workers: int = 4, log_path: Path | None = None):
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        workers: int = 4,
+        log_path: Path | None = None,
+        extra_args: Sequence[str] = (),
+    ):
+        self.extra_args = list(extra_args)
         self.port = free_port()
         self.workers = workers
         self.database_url = database_url
@@ -177,7 +194,7 @@ class Gunicorn:
             "LOG_LEVEL": "WARNING",
         }
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in __exit__
+        self._log = open(self.log_path, "w")  # closed in __exit__
         self.process = subprocess.Popen(
             [
                 str(VENV_BIN / "gunicorn"),
@@ -190,6 +207,7 @@ class Gunicorn:
                 "2048",
                 "--log-level",
                 "warning",
+                *self.extra_args,
             ],
             cwd=ROOT,
             env=env,
@@ -243,6 +261,7 @@ class LoadResult:
     statuses: dict[int, int] = field(default_factory=dict)
     by_label: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
+    dropped: int = 0
     achieved_rate: float = 0.0
     late_starts: int = 0
 
@@ -254,33 +273,45 @@ def open_loop(
     rate: float,
     duration_s: float,
     threads: int = 128,
+    grace_s: float = 15.0,
 ) -> LoadResult:
     """Send GETs at a fixed rate (open loop: request i is due at start + i/rate whether or not
     earlier ones have answered), cycling through `requests` ((label, path) pairs). Latency is
     measured from the moment a request was due, so a server (or client) falling behind shows up
-    as latency instead of silently lowering the rate (no coordinated omission)."""
+    as latency instead of silently lowering the rate (no coordinated omission). Requests still
+    waiting to be sent `grace_s` after the last one was due are dropped and count as timeouts
+    (infinite latency), so an overloaded server cannot make the run last forever."""
     total = max(1, int(rate * duration_s))
     result = LoadResult(rate=rate, duration_s=duration_s)
     lock = threading.Lock()
     done_at: list[float] = []
+    start = time.perf_counter() + 0.05
+    hard_deadline = start + duration_s + grace_s
 
     def fire(due: float, label: str, path: str) -> None:
+        if time.perf_counter() > hard_deadline:
+            with lock:
+                result.latencies_ms.append(math.inf)
+                result.by_label.setdefault(label, []).append(math.inf)
+                result.dropped += 1
+                result.errors += 1
+            return
         try:
-            status, _ = http_get(port, path)
+            status, _ = http_get(port, path, timeout=grace_s)
         except OSError:
             status = -1
         end = time.perf_counter()
-        latency = (end - due) * 1000
+        latency = (end - due) * 1000 if status != -1 else math.inf
         with lock:
             result.latencies_ms.append(latency)
             result.by_label.setdefault(label, []).append(latency)
             result.statuses[status] = result.statuses.get(status, 0) + 1
             if status != 200:
                 result.errors += 1
-            done_at.append(end)
+            else:
+                done_at.append(end)
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        start = time.perf_counter() + 0.05
         for i in range(total):
             due = start + i / rate
             delay = due - time.perf_counter()

@@ -27,6 +27,7 @@ import argparse
 import io
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -37,10 +38,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as common  # noqa: E402
+import _common as common
 
 SEED_VERSION = 1
 BENCH_USERS = 300
+UNUSABLE = "!"  # what set_unusable_password() stores: nobody can log in as a bench user
 TABLE = "marketplace_listing"
 
 # --- The data set -------------------------------------------------------------------------------
@@ -266,10 +268,10 @@ def _prepare(rng: random.Random) -> DataSet:
     from catalog.models import Category
     from places.models import Place
 
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     existing = set(User.objects.filter(email__endswith="@bench.invalid").values_list("email", flat=True))
     new = [
-        User(email=f"bench-{i:04d}@bench.invalid", password="!", is_active=True)  # "!": unusable password
+        User(email=f"bench-{i:04d}@bench.invalid", password=UNUSABLE, is_active=True)
         for i in range(BENCH_USERS)
         if f"bench-{i:04d}@bench.invalid" not in existing
     ]
@@ -306,7 +308,7 @@ def _fuzz(rng: random.Random, lat: float, lon: float) -> tuple[float, float]:
 
 
 def _lower(word: str) -> str:
-    """"Sofa" -> "sofa" inside a sentence; "TV", "PC-skjerm" and "iPhone" stay as they are."""
+    """ "Sofa" -> "sofa" inside a sentence; "TV", "PC-skjerm" and "iPhone" stay as they are."""
     return word if word[:2].isupper() or word[0].islower() else word[0].lower() + word[1:]
 
 
@@ -330,7 +332,9 @@ def _text(
         title = f"{word}, {rng.choice(COLOURS)}"
     sentences = rng.sample(SENTENCES, rng.randint(1, 3))
     if generic:
-        sentences.insert(0, f"{rng.choice(['Fin', 'Grei', 'Solid', 'Pen'])} {generic} fra {rng.choice(BRANDS)}.")
+        sentences.insert(
+            0, f"{rng.choice(['Fin', 'Grei', 'Solid', 'Pen'])} {generic} fra {rng.choice(BRANDS)}."
+        )
     if rng.random() < 0.4:
         sentences.append(f"Passer fint i {rng.choice(ROOMS)}.")
     if rng.random() < 0.3:
@@ -382,28 +386,31 @@ def _rows(n: int, data: DataSet, rng: random.Random):
         title, description, wants = _text(rng, item, picks_other[i][0], kind, place)
         published = now - timedelta(seconds=rng.random() * 60 * 86400)
         expires = now + timedelta(seconds=(1 + rng.random() * 29) * 86400)
-        yield "\t".join(
-            (
-                str(rng.choice(data.owner_ids)),
-                kind,
-                title,
-                description,
-                str(data.category_ids[item[1]]),
-                "" if kind == "wanted" else rng.choice(conditions),
-                wants,
-                "",
-                f"SRID=4326;POINT({lon:.6f} {lat:.6f})",
-                f"SRID=4326;POINT({plon:.6f} {plat:.6f})",
-                str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                area,
-                "active",
-                "",
-                published.isoformat(),
-                published.isoformat(),
-                published.isoformat(),
-                expires.isoformat(),
+        yield (
+            "\t".join(
+                (
+                    str(rng.choice(data.owner_ids)),
+                    kind,
+                    title,
+                    description,
+                    str(data.category_ids[item[1]]),
+                    "" if kind == "wanted" else rng.choice(conditions),
+                    wants,
+                    "",
+                    f"SRID=4326;POINT({lon:.6f} {lat:.6f})",
+                    f"SRID=4326;POINT({plon:.6f} {plat:.6f})",
+                    str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    area,
+                    "active",
+                    "",
+                    published.isoformat(),
+                    published.isoformat(),
+                    published.isoformat(),
+                    expires.isoformat(),
+                )
             )
-        ) + "\n"
+            + "\n"
+        )
 
 
 def _groups(clusters: list[Cluster]) -> tuple[list[Cluster], list[Cluster], list[Cluster]]:
@@ -482,21 +489,997 @@ def seed(n: int) -> dict[str, float]:
     return timings
 
 
+# --- The queries --------------------------------------------------------------------------------
+
+RADIUS_KM = 5.0
+PAGE_SIZE = 20
+COUNT_CAP = 1000
+COMMON, RARE, RAREST = "sykkel", "kajakk", "vevstol"
+CATEGORY, CATEGORY_TERM = "furniture", "sofa"
+BAERUM_PLACES = ["Sandvika", "Bekkestua", "Stabekk", "Lysaker"]
+TERMS = [COMMON, "sofa", "barnevogn", RARE, "symaskin", RAREST]
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str
+    label: str
+    q: str = ""
+    category: str = ""
+    place: bool = False
+    page: int = 1
+    text_target: bool = False  # held to the radius + text targets (40 ms, 1.5x of raw SQL)
+    http: bool = True  # part of the HTTP mix
+
+
+CASES = [
+    Case("radius", "radius 5 km, nearest first"),
+    Case("common", f"radius + common term '{COMMON}'", q=COMMON, text_target=True),
+    Case("rare", f"radius + rare term '{RARE}'", q=RARE, text_target=True),
+    Case("rarest", f"radius + rarest term '{RAREST}'", q=RAREST, text_target=True),
+    Case(
+        "category", f"radius + category '{CATEGORY}' + '{CATEGORY_TERM}'", q=CATEGORY_TERM, category=CATEGORY
+    ),
+    Case("place", "place name (Bærum), nearest first", place=True),
+    # A common word in a category it hardly occurs in: nearest-first walks find few matches.
+    Case("mismatch", f"radius + category 'books' + '{COMMON}'", q=COMMON, category="books", http=False),
+    Case("page5", "radius, nearest first, page 5", page=5),
+]
+
+
+def _density_centre() -> tuple[str, float, float, int]:
+    """The cluster centre with the most listings within RADIUS_KM: the densest area."""
+    from django.db import connection
+
+    best = ("", 0.0, 0.0, -1)
+    candidates = [(n, la, lo) for n, la, lo, *_ in OSLO]
+    candidates += [(p, *pt) for p, pt in _place_points().items()]
+    with connection.cursor() as cur:
+        for name, lat, lon in candidates:
+            box = "l.public_location && _st_expand(%(pt)s::geography, %(r)s)"
+            cur.execute(  # the bounding box is close enough to rank the areas
+                f"SELECT count(*) FROM {TABLE} l WHERE {box}",  # noqa: S608
+                {"pt": _ewkt(lat, lon), "r": RADIUS_KM * 1000},
+            )
+            count = cur.fetchone()[0]
+            if count > best[3]:
+                best = (name, lat, lon, count)
+    return best
+
+
+def _place_points() -> dict[str, tuple[float, float]]:
+    from places.models import Place
+
+    return {p.name: (p.lat, p.lon) for p in Place.objects.all()}
+
+
+def _spots(lat: float, lon: float, k: int = 8) -> list[tuple[float, float]]:
+    """The densest centre and points around it (up to 800 m away), so repeated queries do not
+    all hit exactly the same index pages."""
+    rng = random.Random(7)
+    spots = [(lat, lon)]
+    for _ in range(k - 1):
+        bearing, dist = rng.random() * 2 * math.pi, 200 + rng.random() * 600
+        spots.append(_offset(lat, lon, dist * math.cos(bearing), dist * math.sin(bearing)))
+    return spots
+
+
+def _searches(case: Case, spots: list[tuple[float, float]]):
+    from catalog.selectors import category_with_descendants
+    from marketplace.selectors import ListingSearch
+    from places.geo import GeoQuery, make_point, parse_geo_params
+
+    cats = tuple(category_with_descendants(case.category)) if case.category else ()
+    if case.place:
+        geos = [parse_geo_params(place=name, radius_km=RADIUS_KM) for name in BAERUM_PLACES]
+    else:
+        geos = [GeoQuery(point=make_point(lat, lon), radius_km=RADIUS_KM) for lat, lon in spots]
+    return [ListingSearch(q=case.q, category_ids=cats, geo=geo) for geo in geos]
+
+
+# --- Hand-written SQL for the same queries --------------------------------------------------------
+# Same filters and meaning as listing_search (active, not hidden, category ids, every word through
+# the search vector or a title trigram, within the radius of the public point), nearest first,
+# plus the images of the page (what the selector's prefetch fetches). The variants differ only
+# in the access path they leave the planner:
+#   knn         - walk the GiST index nearest first; every other condition checked per row;
+#   text-first  - GIN (search vector, title trigrams) first, the radius checked per row, sorted;
+#   planner     - everything indexable; the planner picks (with a radius it estimates well);
+#   two-step    - knn over the nearest WINDOW listings; if they hold too few matches, text-first;
+#   by-estimate - the planner's row estimate for the text decides: knn if common, else text-first.
+# The radius is `&& _st_expand(...) AND _st_dwithin(...)`, which is what ST_DWithin expands to,
+# but estimated from the column statistics: ST_DWithin on geography is estimated at ~10 rows
+# whatever the radius holds, so the planner never walks the index nearest-first (see README).
+
+GEO_BOX = (
+    "{a}.public_location && _st_expand(%(pt)s::geography, %(r)s)"
+    " AND _st_dwithin({a}.public_location, %(pt)s::geography, %(r)s, true)"
+)
+GEO_NO_INDEX = "(ST_DWithin({a}.public_location, %(pt)s::geography, %(r)s)) IS TRUE"
+ORDER_KNN = "ORDER BY {a}.public_location <-> %(pt)s::geography"
+PAGE_COLUMNS = (
+    "l.id, l.owner_id, l.kind, l.title, l.description, l.category_id, l.condition, l.wants,"
+    " l.pickup_notes, l.public_location, l.fuzz_seed, l.area_id, l.status, l.reserved_for_id,"
+    " l.hidden_at, l.hidden_reason, l.created_at, l.updated_at, l.published_at, l.expires_at,"
+    " l.reminded_at, l.completed_at, c.id, c.slug, c.name_nb, c.name_en, c.parent_id, c.sort_order,"
+    " p.id, p.name, p.kind, p.point, p.search_key"
+)
+IMAGES_SQL = (
+    "SELECT id, listing_id, position, alt_text, original, width, height, renditions, sha256, created_at"
+    " FROM marketplace_listingimage WHERE listing_id = ANY(%(ids)s) ORDER BY position, id"
+)
+WINDOW = 1000
+PAGE_VARIANTS = ("knn", "text-first", "planner", "two-step", "by-estimate")
+COUNT_VARIANTS = ("knn", "text-first", "planner", "by-estimate")
+TEXT_ONLY_VARIANTS = ("text-first", "two-step", "by-estimate")
+
+
+def _ewkt(lat: float, lon: float) -> str:
+    return f"SRID=4326;POINT({lon!r} {lat!r})"
+
+
+def _text_sql(q: str, params: dict, a: str) -> list[str]:
+    from core.search import SEARCH_CONFIG, query_words, word_tsquery
+
+    parts = []
+    params["cfg"] = SEARCH_CONFIG
+    for j, word in enumerate(query_words(q)):
+        params[f"tq{j}"], params[f"w{j}"] = word_tsquery(word), word
+        parts.append(
+            f"(numnode(to_tsquery(%(cfg)s::regconfig, %(tq{j})s)) = 0"
+            f" OR {a}.search_vector @@ to_tsquery(%(cfg)s::regconfig, %(tq{j})s)"
+            f" OR {a}.title %%> %(w{j})s)"
+        )
+    return parts
+
+
+def _filters_sql(search, params: dict, *, a: str = "l", indexable: bool = True) -> str:
+    """Everything but the radius. `indexable=False` wraps it in coalesce(..., false): no index can
+    serve it, and the planner estimates it at half the rows (instead of multiplying the shares of
+    correlated conditions such as "sofa" and "furniture"), so ORDER BY <-> LIMIT k walks the GiST
+    index nearest-first and stops after k matches."""
+    parts = [f"{a}.status = 'active'", f"{a}.hidden_at IS NULL"]
+    if search.kind:
+        params["kind"] = search.kind
+        parts.append(f"{a}.kind = %(kind)s")
+    if search.condition:
+        params["cond"] = search.condition
+        parts.append(f"{a}.condition = %(cond)s")
+    if search.category_ids:
+        params["cats"] = list(search.category_ids)
+        parts.append(f"{a}.category_id = ANY(%(cats)s)")
+    parts += _text_sql(search.q, params, a)
+    where = " AND ".join(parts)
+    return where if indexable else f"coalesce(({where}), false)"
+
+
+def _params(search, **extra) -> dict:
+    point = search.geo.point
+    return {"pt": _ewkt(point.y, point.x), "r": search.geo.radius_km * 1000, **extra}
+
+
+def _where(search, params: dict, access: str, a: str = "l") -> str:
+    geo = (GEO_NO_INDEX if access == "text-first" else GEO_BOX).format(a=a)
+    return f"{geo} AND {_filters_sql(search, params, a=a, indexable=access != 'knn')}"
+
+
+def _page_sql(ids_sql: str) -> str:
+    return (
+        f"WITH ids AS ({ids_sql}) SELECT {PAGE_COLUMNS} FROM ids"  # noqa: S608 - no user text in SQL
+        f" JOIN {TABLE} l ON l.id = ids.id JOIN catalog_category c ON c.id = l.category_id"
+        " LEFT JOIN places_place p ON p.id = l.area_id ORDER BY ids.d"
+    )
+
+
+def raw_page_sql(search, access: str, offset: int) -> tuple[str, dict]:
+    """One page, nearest first, through `access` (knn, text-first or planner)."""
+    params = _params(search, lim=PAGE_SIZE, off=offset)
+    ids = (
+        f"SELECT l.id, l.public_location <-> %(pt)s::geography AS d FROM {TABLE} l"  # noqa: S608
+        f" WHERE {_where(search, params, access)} {ORDER_KNN.format(a='l')} LIMIT %(lim)s OFFSET %(off)s"
+    )
+    return _page_sql(ids), params
+
+
+def raw_window_sql(search, offset: int) -> tuple[str, dict]:
+    """The first `offset + PAGE_SIZE` matches among the WINDOW nearest listings in the box."""
+    params = _params(search, win=WINDOW, need=offset + PAGE_SIZE)
+    box = "l.public_location && _st_expand(%(pt)s::geography, %(r)s)"
+    ids = (
+        "SELECT w.id, w.d FROM ("  # noqa: S608
+        f" SELECT l.*, l.public_location <-> %(pt)s::geography AS d FROM {TABLE} l"
+        f" WHERE {box} {ORDER_KNN.format(a='l')} LIMIT %(win)s) w"
+        f" WHERE _st_dwithin(w.public_location, %(pt)s::geography, %(r)s, true)"
+        f" AND {_filters_sql(search, params, a='w')} LIMIT %(need)s"
+    )
+    return _page_sql(ids), params
+
+
+def raw_count_sql(search, access: str) -> tuple[str, dict]:
+    """min(matches, COUNT_CAP + 1), like the capped paginator; knn walks nearest first."""
+    params = _params(search, cap=COUNT_CAP + 1)
+    order = ORDER_KNN.format(a="l") if access == "knn" else ""
+    sql = (
+        f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} l"  # noqa: S608
+        f" WHERE {_where(search, params, access)} {order} LIMIT %(cap)s) s"
+    )
+    return sql, params
+
+
+_RELTUPLES: dict[str, float] = {}
+
+
+def text_is_common(search, *, need: int = PAGE_SIZE) -> bool:
+    """The planner's estimate of the text matches (EXPLAIN, no execution) against the point
+    where walking nearest-first stops paying: it visits ~need / share rows, text-first reads
+    every match, so walk when matches >= sqrt(4 * need * rows in the table)."""
+    if not (search.q or search.category_ids or search.kind or search.condition):
+        return True
+    params: dict = {}
+    plan = _run_sql(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} l WHERE {_filters_sql(search, params)}",  # noqa: S608
+        params,
+    )
+    raw = plan[0][0]
+    estimate = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]["Plan Rows"]
+    return estimate >= math.sqrt(4 * need * _reltuples())
+
+
+def _images(rows: list[tuple]) -> None:
+    if rows:
+        _run_sql(IMAGES_SQL, {"ids": [r[0] for r in rows]})
+
+
+def raw_page(search, variant: str, offset: int) -> list[tuple]:
+    """Run one hand-written variant for a page: listings rows and their images."""
+    if variant == "two-step":
+        rows = _run_sql(*raw_window_sql(search, offset))
+        if len(rows) >= offset + PAGE_SIZE:
+            rows = rows[offset:]
+        else:
+            rows = _run_sql(*raw_page_sql(search, "text-first", offset))
+    elif variant == "by-estimate":
+        access = "knn" if text_is_common(search, need=offset + PAGE_SIZE) else "text-first"
+        rows = _run_sql(*raw_page_sql(search, access, offset))
+    else:
+        rows = _run_sql(*raw_page_sql(search, variant, offset))
+    _images(rows)
+    return rows
+
+
+def raw_count(search, variant: str) -> int:
+    if variant == "by-estimate":
+        variant = "knn" if text_is_common(search, need=COUNT_CAP + 1) else "text-first"
+    return _run_sql(*raw_count_sql(search, variant))[0][0]
+
+
+# --- A candidate selector: the changes this benchmark recommends, written with the ORM -------------
+# Not application code: measured next to listing_search so the recommendation comes with numbers
+# (`--candidate` also serves it through gunicorn). See bench/README.md for the reasoning.
+
+
+def radius_box(point, radius_km: float):
+    """A lon/lat rectangle around the radius, 2 % larger (spheroid vs. the degree lengths used)."""
+    from django.contrib.gis.geos import Polygon
+
+    margin = radius_km * 1000 * 1.02
+    dlat = margin / 111_320.0
+    dlon = margin / (111_320.0 * math.cos(math.radians(min(89.0, abs(point.y) + dlat))))
+    box = Polygon.from_bbox((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
+    box.srid = 4326
+    return box
+
+
+def candidate_search(search, *, need: int = PAGE_SIZE):
+    """listing_search with the changes this benchmark recommends (see bench/README.md):
+    - the radius as `&& _st_expand(p, r) AND _st_dwithin(p, r)` (what ST_DWithin expands to, but
+      estimated from the statistics instead of as ~10 rows, so nearest-first can walk the index);
+    - nearest first ordered by `<->` alone (a second sort key makes PostgreSQL sort every match);
+    - the access path chosen from the planner's estimate of the text (else of the other
+      conditions): common ->
+      walk the GiST index nearest-first with those conditions as coalesce(..., false) (no BitmapAnd
+      with a radius of 300k rows); rare -> GIN/btree first with the radius checked per row.
+    Returns (queryset, walks) where `walks` says whether the count may walk nearest-first too."""
+    from django.contrib.gis.db.models.functions import GeometryDistance
+    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+    from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Prefetch, Q
+    from django.db.models.expressions import RawSQL
+    from django.db.models.functions import Greatest
+
+    from core.search import SEARCH_CONFIG, rank_query, text_match
+    from marketplace.models import Listing, ListingImage
+    from marketplace.selectors import Ordering
+
+    listings = Listing.objects.filter(status=Listing.Status.ACTIVE, hidden_at__isnull=True)
+    viewer = getattr(search, "viewer_id", None)
+    if viewer is not None:
+        from marketplace.models import HiddenListing, HiddenOwner
+
+        listings = listings.exclude(
+            Exists(HiddenListing.objects.filter(user_id=viewer, listing=OuterRef("pk")))
+        ).exclude(Exists(HiddenOwner.objects.filter(user_id=viewer, owner=OuterRef("owner"))))
+    conditions = Q()
+    if search.kind:
+        conditions &= Q(kind=search.kind)
+    if search.category_ids:
+        conditions &= Q(category_id__in=search.category_ids)
+    if search.condition:
+        conditions &= Q(condition=search.condition)
+    ordering = search.effective_ordering
+    match = text_match(table=Listing._meta.db_table, vector="search_vector", title="title", text=search.q)
+    if match is not None:
+        conditions &= Q(match)
+        if ordering == Ordering.RELEVANCE:
+            query = SearchQuery(rank_query(search.q), config=SEARCH_CONFIG, search_type="raw")
+            listings = listings.annotate(
+                relevance=Greatest(
+                    SearchRank(F("search_vector"), query), TrigramWordSimilarity(search.q, "title")
+                )
+            )
+    walks = False
+    if search.geo is None:
+        listings = listings.filter(conditions)
+    else:
+        point = _ewkt(search.geo.point.y, search.geo.point.x)
+        radius = search.geo.radius_km * 1000
+        column = '"marketplace_listing"."public_location"'
+        # How common: the planner's estimate for the text alone when there is text (categories are
+        # correlated with words, "sofa" with furniture, and the product of their shares would
+        # call a common search rare), else for the other conditions. Then a bounded probe: are
+        # there `need` matches among the WINDOW nearest listings? That catches what no estimate
+        # can, a common word in a category where it hardly occurs ("sykkel" in books), which an
+        # unbounded walk would follow through the whole radius.
+        estimated = Q(match) if match is not None else conditions
+        common_ = not conditions or (
+            _common_in_orm(listings.filter(estimated), need) and window_has(search, need)
+        )
+        if common_ and ordering == Ordering.DISTANCE:
+            walks = True
+            if conditions:
+                listings = listings.filter(
+                    Func(
+                        ExpressionWrapper(conditions, output_field=BooleanField()),
+                        template="coalesce(%(expressions)s, false)",
+                        output_field=BooleanField(),
+                    )
+                )
+        else:
+            listings = listings.filter(conditions)
+        if common_:
+            geo_sql = (
+                f"{column} && _st_expand(%s::geography, %s)"
+                f" AND _st_dwithin({column}, %s::geography, %s, true)"
+            )
+            geo_params = [point, radius, point, radius]
+        else:
+            geo_sql, geo_params = f"(ST_DWithin({column}, %s::geography, %s)) IS TRUE", [point, radius]
+        listings = listings.filter(RawSQL(geo_sql, geo_params, output_field=BooleanField()))  # noqa: S611
+
+    if ordering == Ordering.DISTANCE:
+        listings = listings.order_by(GeometryDistance("public_location", search.geo.point))
+    elif ordering == Ordering.RELEVANCE:
+        listings = listings.order_by("-relevance", "-published_at", "-pk")
+    else:
+        listings = listings.order_by("-published_at", "-pk")
+    listings = (
+        listings.defer("location", "search_vector")
+        .select_related("category", "area")
+        .prefetch_related(Prefetch("images", queryset=ListingImage.objects.order_by("position", "pk")))
+    )
+    return listings, walks
+
+
+def window_has(search, need: int) -> bool:
+    """At least `need` matches among the WINDOW listings nearest the point (a bounded walk)."""
+    params = _params(search, win=WINDOW, need=need)
+    box = "l.public_location && _st_expand(%(pt)s::geography, %(r)s)"
+    sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM ("  # noqa: S608
+        f" SELECT l.* FROM {TABLE} l WHERE {box} {ORDER_KNN.format(a='l')} LIMIT %(win)s) w"
+        " WHERE _st_dwithin(w.public_location, %(pt)s::geography, %(r)s, true)"
+        f" AND {_filters_sql(search, params, a='w')} LIMIT %(need)s) s"
+    )
+    return _run_sql(sql, params)[0][0] >= need
+
+
+def _reltuples() -> float:
+    if "n" not in _RELTUPLES:
+        _RELTUPLES["n"] = max(
+            1.0, _run_sql("SELECT reltuples FROM pg_class WHERE relname = %s", [TABLE])[0][0]
+        )
+    return _RELTUPLES["n"]
+
+
+def _common_in_orm(listings, need: int) -> bool:
+    """Walk nearest-first when the planner expects at least sqrt(4 * need * N) matches."""
+    plan = json.loads(listings.order_by().values("pk").explain(format="json"))
+    return plan[0]["Plan"]["Plan Rows"] >= math.sqrt(4 * need * _reltuples())
+
+
+def candidate_count(search) -> tuple[int, bool]:
+    """The capped count, on the page's access path: nearest-first (ordering kept) when the page
+    walks, so it stops after COUNT_CAP + 1 matches instead of collecting the whole radius."""
+    listings, walks = candidate_search(search)
+    count = (listings if walks else listings.order_by())[: COUNT_CAP + 1].count()
+    return (COUNT_CAP, True) if count > COUNT_CAP else (count, False)
+
+
+def install_candidate() -> None:
+    """Serve candidate_search from the API (each gunicorn worker, with --candidate), with JIT off
+    for the workers' database sessions."""
+    from django.db import connections
+
+    import marketplace.filters
+
+    options = connections["default"].settings_dict.setdefault("OPTIONS", {})
+    options["options"] = (options.get("options", "") + " -c jit=off").strip()
+
+    def search(s):
+        listings, _ = candidate_search(s)
+        listings._bench_search = s
+        return listings
+
+    marketplace.filters.listing_search = search
+    try:
+        from django.utils.functional import cached_property
+
+        from core.pagination import CappedPaginator
+    except ImportError:
+        return
+    original = CappedPaginator.count
+
+    def count(self) -> int:
+        s = getattr(self.object_list, "_bench_search", None)
+        if s is None:
+            return original.func(self)
+        number, self.count_capped = candidate_count(s)
+        return number
+
+    CappedPaginator.count = cached_property(count)
+    CappedPaginator.count.__set_name__(CappedPaginator, "count")
+
+
+# --- In-process measurements ----------------------------------------------------------------------
+
+
+def capped_count(queryset) -> tuple[int, bool]:
+    """The API's capped count, through whichever helper the application has."""
+    try:
+        from core.pagination import CappedPaginator
+    except ImportError:
+        from marketplace.selectors import listing_count_capped
+
+        return listing_count_capped(queryset)
+    paginator = CappedPaginator(queryset, PAGE_SIZE)
+    return paginator.count, paginator.count_capped
+
+
+def _executed_sql(fn) -> list[str]:
+    """The SQL statements `fn` sends, exactly as sent (captured once, not while timing)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def _run_sql(sql: str, params=None) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+
+def explain(sql: str, params=None) -> str:
+    rows = _run_sql("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+    return "\n".join(r[0] for r in rows)
+
+
+def indexes_in(plan: str) -> list[str]:
+    import re
+
+    names = re.findall(
+        r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\S+)", plan
+    )
+    return sorted(set(names))
+
+
+def _kind_of_index(name: str) -> str:
+    if "public_location" in name:
+        return "GiST"
+    if name in ("listing_search_gin", "listing_title_trgm"):
+        return "GIN"
+    return "btree"
+
+
+def measure(fn, count: int, *, iterations: int, budget_s: float, warmup: int = 2) -> list[float]:
+    """Milliseconds per call of fn(i), cycling i over `count` inputs; stops after `iterations`
+    calls or `budget_s` seconds (at least 3 calls; one warm-up call only if it was slow)."""
+    for i in range(warmup):
+        if common.time_ms(lambda i=i: fn(i % count)) > 1000:
+            break
+    times: list[float] = []
+    start = time.perf_counter()
+    i = 0
+    while i < iterations and (i < 3 or time.perf_counter() - start < budget_s):
+        k = i % count
+        times.append(common.time_ms(lambda k=k: fn(k)))
+        i += 1
+    return times
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    timings: dict[str, list[float]] = field(default_factory=dict)
+    plans: dict[str, str] = field(default_factory=dict)
+    count: tuple[int, bool] = (0, False)
+    page_rows: int = 0
+    mismatches: list[str] = field(default_factory=list)
+
+    def p95(self, key: str) -> float:
+        return common.percentile(self.timings.get(key, []), 95)
+
+    def _best(self, prefix: str, variants) -> tuple[str, float]:
+        options = [(v, self.p95(f"{prefix} {v}")) for v in variants if f"{prefix} {v}" in self.timings]
+        return min(options, key=lambda o: o[1]) if options else ("-", float("nan"))
+
+    def best_raw(self) -> tuple[str, float]:
+        return self._best("raw", PAGE_VARIANTS)
+
+    def best_count(self) -> tuple[str, float]:
+        return self._best("count", COUNT_VARIANTS)
+
+
+def measure_case(case: Case, spots, *, iterations: int, budget_s: float, plans: bool) -> CaseResult:
+    from marketplace.selectors import listing_search
+
+    searches = _searches(case, spots)
+    offset = (case.page - 1) * PAGE_SIZE
+    result = CaseResult(case)
+    n = len(searches)
+    page_variants = [v for v in PAGE_VARIANTS if case.q or v not in TEXT_ONLY_VARIANTS]
+    count_variants = [v for v in COUNT_VARIANTS if case.q or v not in TEXT_ONLY_VARIANTS]
+
+    def page(i):
+        return list(listing_search(searches[i])[offset : offset + PAGE_SIZE])
+
+    def count(i):
+        return capped_count(listing_search(searches[i]))
+
+    def candidate_page(i):
+        return list(candidate_search(searches[i], need=offset + PAGE_SIZE)[0][offset : offset + PAGE_SIZE])
+
+    def candidate_count_(i):
+        return candidate_count(searches[i])
+
+    def timed(key, fn):
+        result.timings[key] = measure(fn, n, iterations=iterations, budget_s=budget_s)
+
+    # The statements the selector (and the candidate) send, captured once per input: the page
+    # and the images prefetch; the count.
+    page_sql = [_executed_sql(lambda i=i: page(i)) for i in range(n)]
+    count_sql = [_executed_sql(lambda i=i: count(i))[0] for i in range(n)]
+    cand_sql = [
+        [q for q in _executed_sql(lambda i=i: candidate_page(i)) if q.startswith("SELECT")] for i in range(n)
+    ]
+
+    def run_all(statements):
+        for statement in statements:
+            _run_sql(statement)
+
+    # Same answers? Every variant against the selector, for every input.
+    result.count = count(0)
+    for i in range(min(n, 2)):
+        expected = [obj.pk for obj in page(i)]
+        expected_count = min(count(i)[0], COUNT_CAP)
+        result.page_rows = result.page_rows or len(expected)
+        checks = [("candidate", [obj.pk for obj in candidate_page(i)])]
+        checks += [(v, [row[0] for row in raw_page(searches[i], v, offset)]) for v in page_variants]
+        for name, ids in checks:
+            if ids != expected:
+                result.mismatches.append(f"page {name}, input {i}: {ids[:4]}... != {expected[:4]}...")
+        counts = [("candidate", candidate_count_(i)[0])]
+        counts += [(v, min(raw_count(searches[i], v), COUNT_CAP)) for v in count_variants]
+        for name, got in counts:
+            if got != expected_count:
+                result.mismatches.append(f"count {name}, input {i}: {got} != {expected_count}")
+
+    timed("selector", page)
+    timed("selector count", count)
+    timed("orm sql", lambda i: run_all(page_sql[i]))
+    timed("orm count sql", lambda i: _run_sql(count_sql[i]))
+    _run_sql("SET jit = off")  # the hand-written SQL and the candidate run without JIT (see README)
+    try:
+        timed("orm sql, jit off", lambda i: run_all(page_sql[i]))
+        timed("candidate", candidate_page)
+        timed("candidate sql", lambda i: run_all(cand_sql[i]))
+        timed("candidate count", candidate_count_)
+        for v in page_variants:
+            timed(f"raw {v}", lambda i, v=v: raw_page(searches[i], v, offset))
+        for v in count_variants:
+            timed(f"count {v}", lambda i, v=v: raw_count(searches[i], v))
+        if plans:
+            best = result.best_raw()[0]
+            access = best if best in ("knn", "text-first", "planner") else "knn"
+            if best == "by-estimate" and case.q and not text_is_common(searches[0]):
+                access = "text-first"
+            result.plans[f"hand-written page SQL ({access})"] = explain(
+                *raw_page_sql(searches[0], access, offset)
+            )
+            cand = _executed_sql(lambda: candidate_page(0))
+            cand_count = _executed_sql(lambda: candidate_count_(0))
+            result.plans["candidate count (ORM)"] = explain(next(q for q in cand_count if "COUNT(" in q))
+            result.plans["candidate page (ORM)"] = explain(
+                next(q for q in cand if q.startswith("SELECT") and "<->" in q)
+            )
+    finally:
+        _run_sql("RESET jit")
+    if plans:
+        result.plans["selector page (ORM SQL)"] = explain(page_sql[0][0])
+        result.plans["selector count (ORM SQL)"] = explain(count_sql[0])
+    return result
+
+
+def data_profile(centre: tuple[str, float, float, int]) -> list[tuple]:
+    """Document frequency of the benchmark's terms, in the table and within the dense radius."""
+    from core.search import SEARCH_CONFIG, word_tsquery
+
+    rows = []
+    params = {"pt": _ewkt(centre[1], centre[2]), "r": RADIUS_KM * 1000, "cfg": SEARCH_CONFIG}
+    total = _run_sql(f"SELECT count(*) FROM {TABLE}")[0][0]  # noqa: S608
+    for term in TERMS:
+        params["tq"], params["w"] = word_tsquery(term), term
+        match = "(l.search_vector @@ to_tsquery(%(cfg)s::regconfig, %(tq)s) OR l.title %%> %(w)s)"
+        everywhere, near = _run_sql(
+            f"SELECT count(*), count(*) FILTER (WHERE {GEO_BOX.format(a='l')})"  # noqa: S608
+            f" FROM {TABLE} l WHERE {match}",
+            params,
+        )[0]
+        rows.append((term, everywhere, 100 * everywhere / total, near))
+    return rows
+
+
+# --- HTTP through gunicorn ------------------------------------------------------------------------
+
+
+def _path(case: Case, spots, i: int) -> str:
+    params: dict[str, str] = {}
+    if case.place:
+        params["place"] = BAERUM_PLACES[i % len(BAERUM_PLACES)]
+    else:
+        lat, lon = spots[i % len(spots)]
+        params["near"] = f"{lat:.5f},{lon:.5f}"
+    params["radius_km"] = f"{RADIUS_KM:g}"
+    if case.q:
+        params["q"] = case.q
+    if case.category:
+        params["category"] = case.category
+    if case.page > 1:
+        params["page"] = str(case.page)
+    return "/api/v1/listings?" + urlencode(params)
+
+
+def http_checks(port: int, spots) -> list[tuple]:
+    """One request per case: status, count, whether the count is capped, rows on the page."""
+    rows = []
+    for case in CASES:
+        if not case.http:
+            continue
+        status, body = common.http_get(port, _path(case, spots, 0))
+        data = json.loads(body) if status == 200 else {}
+        count = data.get("count", "-")
+        shown = f"{count}+" if data.get("count_capped") else str(count)
+        rows.append((case.key, status, shown, len(data.get("results", []))))
+    return rows
+
+
+CANDIDATE_CONFIG = """# Written by bench/search.py --candidate: serve its candidate_search from the API.
+import sys
+
+
+def post_worker_init(worker):
+    sys.path.insert(0, {bench!r})
+    import search
+
+    search.install_candidate()
+"""
+
+
+def http_load(
+    url: str,
+    spots,
+    *,
+    workers: int,
+    radius_rate: float,
+    mix_rate: float,
+    seconds: float,
+    candidate: bool = False,
+):
+    radius_case = CASES[0]
+    radius_requests = [(radius_case.key, _path(radius_case, spots, i)) for i in range(len(spots))]
+    # The mix: every case in turn, each cycling through its own inputs.
+    mix_requests = [(c.key, _path(c, spots, i)) for i in range(len(spots)) for c in CASES if c.http]
+    extra: list[str] = []
+    if candidate:
+        config = common.ROOT / ".run" / "bench-gunicorn-candidate.py"
+        config.write_text(CANDIDATE_CONFIG.format(bench=str(Path(__file__).resolve().parent)))
+        extra = ["--config", str(config)]
+    loads = {}
+    # A fresh server per load: an overloaded one would otherwise still be working through the
+    # previous load's backlog.
+    for name, requests, rate in (("radius", radius_requests, radius_rate), ("mix", mix_requests, mix_rate)):
+        with common.Gunicorn(database_url=url, workers=workers, extra_args=extra) as server:
+            if name == "radius":
+                checks = http_checks(server.port, spots)
+            common.open_loop(server.port, requests, rate=min(rate, 50), duration_s=3)  # warm-up, not counted
+            loads[name] = common.open_loop(server.port, requests, rate=rate, duration_s=seconds)
+    return checks, loads["radius"], loads["mix"]
+
+
+# --- Report -----------------------------------------------------------------------------------------
+
+
+def _p(values, p):
+    return common.percentile(values, p)
+
+
+def report_in_process(results: list[CaseResult]) -> None:
+    print("\nIn-process (ms). sel = listing_search as it is: list(qs[:20]) incl. the images prefetch;")
+    print("count = the API's capped count; SQL = the statements they send, run directly (database")
+    print("time); cand. = candidate_search, the change recommended here (its session runs jit off).")
+    rows = []
+    for r in results:
+        t = r.timings
+        count = f"{r.count[0]}{'+' if r.count[1] else ''}"
+        rows.append(
+            (r.case.label, r.page_rows, count, _p(t["selector"], 50), _p(t["selector"], 95),
+             _p(t["orm sql"], 95), _p(t["orm sql, jit off"], 95), _p(t["selector count"], 95),
+             _p(t["candidate"], 50), _p(t["candidate"], 95), _p(t["candidate sql"], 95),
+             _p(t["candidate count"], 95))
+        )  # fmt: skip
+    print(
+        common.table(
+            ["query", "rows", "count", "sel p50", "sel p95", "SQL p95", "SQL jit off", "count p95",
+             "cand. p50", "cand. p95", "cand. SQL", "cand. count"],
+            rows,
+        )
+    )  # fmt: skip
+
+    print("\nHand-written SQL for the same page and its images (jit off; p95 ms; '-' = not applicable)")
+    rows = []
+    for r in results:
+        best, best_p95 = r.best_raw()
+        rows.append(
+            (r.case.label, *(r.p95(f"raw {v}") for v in PAGE_VARIANTS), best,
+             r.p95("selector") / best_p95, r.p95("orm sql") / best_p95,
+             r.p95("candidate") / best_p95, r.p95("candidate sql") / best_p95)
+        )  # fmt: skip
+    print(
+        common.table(
+            ["query", *PAGE_VARIANTS, "best", "sel/best", "sel SQL/best", "cand./best", "cand. SQL/best"],
+            rows,
+        )
+    )
+    rows = []
+    for r in results:
+        best, best_p95 = r.best_count()
+        rows.append(
+            (r.case.label, *(r.p95(f"count {v}") for v in COUNT_VARIANTS), best, r.p95("selector count"),
+             r.p95("candidate count"))
+        )  # fmt: skip
+    print("\nCapped count (up to 1001 matches): hand-written (jit off), selector, candidate (p95 ms)")
+    print(common.table(["query", *COUNT_VARIANTS, "best", "selector", "candidate"], rows))
+    problems = [f"{r.case.key}: {m}" for r in results for m in r.mismatches]
+    if problems:
+        print("\nRESULT MISMATCHES (against the selector):")
+        for m in problems[:40]:
+            print("  " + m)
+    else:
+        print("\nEvery variant and the candidate returned the selector's rows in its order, and its count.")
+
+
+def report_plans(results: list[CaseResult]) -> dict[str, set[str]]:
+    """Print the plans; return the index kinds the selector's and the candidate's plans use."""
+    print("\nEXPLAIN (ANALYZE, BUFFERS), first input of each query")
+    kinds: dict[str, set[str]] = {"selector": set(), "candidate": set()}
+    for r in results:
+        for title, plan in r.plans.items():
+            used = indexes_in(plan)
+            for who in kinds:
+                if title.startswith(who):
+                    kinds[who] |= {_kind_of_index(n) for n in used}
+            jit = " [JIT]" if "JIT:" in plan else ""
+            print(f"\n--- {r.case.label}: {title} -- indexes: {', '.join(used) or 'none'}{jit}")
+            print("\n".join(line for line in plan.splitlines() if "Buffers:" not in line))
+    return kinds
+
+
+def report_http(title: str, checks, radius, mix, *, radius_rate, mix_rate) -> None:
+    print(f"\nHTTP GET /api/v1/listings, {title}: gunicorn, production settings; one request per query")
+    print(common.table(["query", "status", "count", "rows"], checks))
+    rows = []
+    for name, res, rate in (("radius only", radius, radius_rate), ("mix of all queries", mix, mix_rate)):
+        s = common.summary(res.latencies_ms)
+        achieved = f"{res.achieved_rate:.1f}/s"
+        rows.append(
+            (
+                name,
+                f"{rate:g}/s",
+                achieved,
+                s["n"],
+                s["p50"],
+                s["p95"],
+                s["p99"],
+                s["max"],
+                res.errors,
+                res.dropped,
+            )
+        )
+    print("Open-loop load (latency from when each request was due; ms; 'timeout' = not answered)")
+    print(
+        common.table(
+            ["load", "rate", "achieved", "requests", "p50", "p95", "p99", "max", "errors", "dropped"], rows
+        )
+    )
+    rows = [(k, len(v), _p(v, 50), _p(v, 95), _p(v, 99)) for k, v in mix.by_label.items()]
+    print("The mix by query")
+    print(common.table(["query", "requests", "p50", "p95", "p99"], rows))
+
+
+def _cell(value, target) -> tuple[object, str]:
+    if value is None:
+        return "-", ""
+    if isinstance(value, bool):
+        return ("yes" if value else "no"), ("PASS" if value == target else "FAIL")
+    return value, common.verdict(value, target)
+
+
+def report_baseline(rows: list[tuple]) -> None:
+    print("\nAgainst the targets (baseline): ratio = measured / target, lower is better")
+    out = []
+    for name, target, as_is, candidate in rows:
+        a, a_verdict = _cell(as_is, target)
+        c, c_verdict = _cell(candidate, target)
+        shown = ("yes" if target else "no") if isinstance(target, bool) else target
+        out.append((name, shown, a, a_verdict, c, c_verdict))
+    print(common.table(["measure", "target", "as is", "ratio", "candidate", "ratio"], out))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="listings to seed (default 1,000,000)")
-    parser.add_argument("--reseed", action="store_true", help="seed even if the data set is there")
-    parser.add_argument("--seed-only", action="store_true")
+    parser.add_argument("--reseed", action="store_true", help="seed even if the same data set is there")
+    parser.add_argument("--seed-only", action="store_true", help="seed (if needed) and stop")
+    parser.add_argument("--skip-http", action="store_true", help="only the in-process measurements")
+    parser.add_argument("--no-candidate-http", action="store_true", help="HTTP only for the app as it is")
+    parser.add_argument("--no-plans", action="store_true", help="do not print EXPLAIN plans")
+    parser.add_argument("--iterations", type=int, default=60, help="timed runs per measurement (default 60)")
+    parser.add_argument(
+        "--budget", type=float, default=5.0, help="seconds at most per measurement (default 5)"
+    )
+    parser.add_argument("--http-seconds", type=float, default=30.0, help="seconds per HTTP load (default 30)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
+    parser.add_argument("--radius-rate", type=float, default=200.0, help="requests/s, radius only (200)")
+    parser.add_argument("--mix-rate", type=float, default=50.0, help="requests/s, the mix (50)")
     args = parser.parse_args()
 
     url = common.bench_database_url()
     common.ensure_database(url)
     common.setup_django(url)
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    seeded: dict[str, float] = {}
     if args.reseed or seeded_marker() != _marker(args.n):
         print(f"seeding {args.n:,} listings ...", flush=True)
-        print(json.dumps(seed(args.n), indent=1))
+        seeded = seed(args.n)
+        print(
+            f"seeded in {seeded['total_s']:.0f} s (COPY {seeded['copy_s']:.0f} s, indexes"
+            f" {seeded['indexes_s']:.0f} s, VACUUM ANALYZE {seeded['vacuum_analyze_s']:.0f} s)"
+        )
     else:
-        print(f"data set present ({_marker(args.n)}): not reseeding")
+        print(f"data set already present ({_marker(args.n)}); --reseed to rebuild it")
+    if args.seed_only:
+        return
+
+    centre = _density_centre()
+    spots = _spots(centre[1], centre[2])
+    results = []
+    for case in CASES:
+        print(f"measuring: {case.label} ...", flush=True)
+        results.append(
+            measure_case(
+                case, spots, iterations=args.iterations, budget_s=args.budget, plans=not args.no_plans
+            )
+        )
+    http: dict[str, tuple] = {}
+    if not args.skip_http:
+        for name in ("as is", "candidate"):
+            if name == "candidate" and args.no_candidate_http:
+                continue
+            print(f"HTTP ({name}): gunicorn with {args.workers} workers ...", flush=True)
+            http[name] = http_load(
+                url, spots, workers=args.workers, radius_rate=args.radius_rate, mix_rate=args.mix_rate,
+                seconds=args.http_seconds, candidate=name == "candidate",
+            )  # fmt: skip
+
+    print(
+        f"\n{'=' * 100}\nSearch benchmark, N = {args.n:,} active listings, database {url.rsplit('/', 1)[-1]}"
+    )
+    print(f"densest area: {centre[0]} ({centre[1]:.4f}, {centre[2]:.4f}), "
+          f"{centre[3]:,} listings in the {RADIUS_KM:g} km box around it")  # fmt: skip
+    print(f"queries cycle through {len(spots)} points within 1 km of it (place: {', '.join(BAERUM_PLACES)})")
+    print(
+        f"load average before / after: {load_before[0]:.2f} / {os.getloadavg()[0]:.2f}"
+        f" ({os.cpu_count()} CPUs, shared with whatever else runs on this machine)"
+    )
+    print("\nTerms (search vector or title trigram match)")
+    print(common.table(["term", "listings", "% of all", f"within {RADIUS_KM:g} km"], data_profile(centre)))
+    kinds = {} if args.no_plans else report_plans(results)
+    report_in_process(results)
+    for name, (checks, radius, mix) in http.items():
+        report_http(name, checks, radius, mix, radius_rate=args.radius_rate, mix_rate=args.mix_rate)
+
+    by_key = {r.case.key: r for r in results}
+    rows: list[tuple] = []
+    if seeded:
+        rows.append(
+            (f"seeding {args.n:,} rows, s (1M in minutes)", 600 * args.n / 1e6, seeded["total_s"], None)
+        )
+    radius = by_key["radius"]
+    rows.append(
+        (
+            "radius only: database p95, ms (the SQL sent)",
+            5.0,
+            radius.p95("orm sql"),
+            radius.p95("candidate sql"),
+        )
+    )
+    for key in ("common", "rare", "rarest", "category"):
+        r = by_key[key]
+        best, best_p95 = r.best_raw()
+        rows.append((f"{r.case.label}: in-process p95, ms", 40.0, r.p95("selector"), r.p95("candidate")))
+        rows.append((f"  ... / best SQL ({best}, {best_p95:.1f} ms)", 1.5, r.p95("selector") / best_p95,
+                     r.p95("candidate") / best_p95))  # fmt: skip
+        rows.append(
+            (
+                "  ... its SQL only / best SQL",
+                1.5,
+                r.p95("orm sql") / best_p95,
+                r.p95("candidate sql") / best_p95,
+            )
+        )
+    for label, index in (
+        ("radius only at %g/s: p95, ms", 0),
+        ("mix at %g/s: p95, ms", 1),
+        ("mix at %g/s: p99, ms", 1),
+    ):
+        if not http:
+            break
+        rate = args.radius_rate if index == 0 else args.mix_rate
+        target = 40.0 if index == 0 else (150.0 if "p95" in label else 300.0)
+        p = 95 if "p95" in label else 99
+        values = [
+            _p(http[n][1 + index].latencies_ms, p) if n in http else None for n in ("as is", "candidate")
+        ]
+        rows.append(("HTTP " + label % rate, target, *values))
+    if http:
+        capped = [
+            str(next(row for row in http[n][0] if row[0] == "radius")[2]).endswith("+") if n in http else None
+            for n in ("as is", "candidate")
+        ]
+        rows.append(("HTTP dense-area count capped ('1000+')", True, *capped))
+    if kinds:
+        rows.append(
+            ("EXPLAIN: GiST index used", True, "GiST" in kinds["selector"], "GiST" in kinds["candidate"])
+        )
+        rows.append(
+            ("EXPLAIN: GIN index used", True, "GIN" in kinds["selector"], "GIN" in kinds["candidate"])
+        )
+    report_baseline(rows)
+    print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":
