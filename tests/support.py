@@ -39,3 +39,12 @@ def sign_in(page, server: LiveDaphne, user) -> None:
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}]
     )
+
+
+def login(user):
+    """A Django test client signed in as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

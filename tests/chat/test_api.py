@@ -7,14 +7,9 @@ from django.test import Client
 from chat.models import Message
 from chat.services import block_user
 from tests.factories import UserFactory, make_listing
+from tests.support import login
 
 pytestmark = pytest.mark.usefixtures("places")
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client, path, body):

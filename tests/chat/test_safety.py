@@ -1,19 +1,13 @@
 import pytest
-from django.test import Client
 
 from accounts.models import Role
 from accounts.services import roles_ensure, user_add_role
 from chat.models import Block, ConversationAccess
 from chat.services import conversation_open, message_send
 from tests.factories import UserFactory, make_listing
+from tests.support import login
 
 pytestmark = pytest.mark.usefixtures("places")
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

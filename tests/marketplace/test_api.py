@@ -22,18 +22,6 @@ VALID = {
 }
 
 
-@pytest.fixture
-def owner(db):
-    return UserFactory(profile__display_name="Kari")
-
-
-@pytest.fixture
-def owner_client(owner):
-    client = Client()
-    client.force_login(owner)
-    return client
-
-
 def post(client, body, **headers):
     return client.post(
         "/api/v1/listings", json.dumps(body), content_type="application/json", headers={**EN, **headers}

@@ -7,17 +7,12 @@ from accounts.services import roles_ensure, user_add_role
 from marketplace.models import Listing, ListingReport, ModerationLog
 from marketplace.services import MAX_REPORTS_PER_DAY
 from tests.factories import UserFactory, make_listing
+from tests.support import login
 
 pytestmark = pytest.mark.usefixtures("places", "site")
 
 
 REASON = "Ser ut som svindel"
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -31,13 +31,6 @@ def media_files() -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
 
-@pytest.fixture
-def owner_client(db):
-    client = Client()
-    client.force_login(UserFactory())
-    return client
-
-
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="image/jpeg")
 

@@ -9,6 +9,7 @@ from django.test import Client
 from marketplace.models import Favourite, SavedSearch, SavedSearchHit
 from marketplace.services import saved_search_create, saved_searches_send_digests
 from tests.factories import UserFactory, make_listing
+from tests.support import login
 
 pytestmark = pytest.mark.usefixtures("places", "site")
 
@@ -16,12 +17,6 @@ pytestmark = pytest.mark.usefixtures("places", "site")
 @pytest.fixture
 def searcher(db):
     return UserFactory(profile__display_name="Sara")
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_favourite_toggles(searcher):

@@ -1,22 +1,9 @@
 import pytest
-from django.test import Client
 
 from marketplace.models import Listing
 from tests.factories import UserFactory, make_listing
 
 pytestmark = pytest.mark.usefixtures("places", "site")
-
-
-@pytest.fixture
-def owner(db):
-    return UserFactory(profile__display_name="Kari")
-
-
-@pytest.fixture
-def owner_client(owner):
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 FORM = {
