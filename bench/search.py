@@ -770,7 +770,15 @@ def radius_box(point, radius_km: float):
     return box
 
 
-def candidate_search(search, *, need: int = PAGE_SIZE):
+# Recommended for the application's connections (DATABASES OPTIONS "options"): JIT compiles
+# cost 20-160 ms on these plans and never pay back on OLTP queries; parallel workers took 20-40 ms
+# to start on this 2-CPU machine under load (rare-term page p95 91 -> 31 ms without them).
+SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
+SESSION_SQL = ("SET jit = off", "SET max_parallel_workers_per_gather = 0")
+RESET_SQL = ("RESET jit", "RESET max_parallel_workers_per_gather")
+
+
+def candidate_search(search, *, need: int = PAGE_SIZE, for_count: bool = False):
     """listing_search with the changes this benchmark recommends (see bench/README.md):
     - the radius as `&& _st_expand(p, r) AND _st_dwithin(p, r)` (what ST_DWithin expands to, but
       estimated from the statistics instead of as ~10 rows, so nearest-first can walk the index);
@@ -830,8 +838,12 @@ def candidate_search(search, *, need: int = PAGE_SIZE):
         # can, a common word in a category where it hardly occurs ("sykkel" in books), which an
         # unbounded walk would follow through the whole radius.
         estimated = Q(match) if match is not None else conditions
+        # The capped count needs COUNT_CAP + 1 matches, not a page: it walks only if the estimate
+        # says that many are near too (else GIN first: "sofa" in furniture is 3 % of the radius,
+        # and walking 30,000 rows costs more than reading 50,000 GIN entries).
         common_ = not conditions or (
-            _common_in_orm(listings.filter(estimated), need) and window_has(search, need)
+            _common_in_orm(listings.filter(estimated), COUNT_CAP + 1 if for_count else need)
+            and window_has(search, need)
         )
         if common_ and ordering == Ordering.DISTANCE:
             walks = True
@@ -899,20 +911,20 @@ def _common_in_orm(listings, need: int) -> bool:
 def candidate_count(search) -> tuple[int, bool]:
     """The capped count, on the page's access path: nearest-first (ordering kept) when the page
     walks, so it stops after COUNT_CAP + 1 matches instead of collecting the whole radius."""
-    listings, walks = candidate_search(search)
+    listings, walks = candidate_search(search, for_count=True)
     count = (listings if walks else listings.order_by())[: COUNT_CAP + 1].count()
     return (COUNT_CAP, True) if count > COUNT_CAP else (count, False)
 
 
 def install_candidate() -> None:
-    """Serve candidate_search from the API (each gunicorn worker, with --candidate), with JIT off
-    for the workers' database sessions."""
+    """Serve candidate_search from the API (each gunicorn worker, with --candidate), with the
+    recommended session settings (SESSION_OPTIONS) for the workers' database connections."""
     from django.db import connections
 
     import marketplace.filters
 
     options = connections["default"].settings_dict.setdefault("OPTIONS", {})
-    options["options"] = (options.get("options", "") + " -c jit=off").strip()
+    options["options"] = (options.get("options", "") + " " + SESSION_OPTIONS).strip()
 
     def search(s):
         listings, _ = candidate_search(s)
@@ -1060,8 +1072,10 @@ def measure_case(case: Case, spots, *, iterations: int, budget_s: float, plans: 
 
     # The statements the selector (and the candidate) send, captured once per input: the page
     # and the images prefetch; the count.
+    # (GeoDjango may look up spatial_ref_sys the first time: not part of the search.)
+    page(0), count(0)
     page_sql = [_executed_sql(lambda i=i: page(i)) for i in range(n)]
-    count_sql = [_executed_sql(lambda i=i: count(i))[0] for i in range(n)]
+    count_sql = [next(q for q in _executed_sql(lambda i=i: count(i)) if "COUNT(" in q) for i in range(n)]
     cand_sql = [
         [q for q in _executed_sql(lambda i=i: candidate_page(i)) if q.startswith("SELECT")] for i in range(n)
     ]
@@ -1091,9 +1105,12 @@ def measure_case(case: Case, spots, *, iterations: int, budget_s: float, plans: 
     timed("selector count", count)
     timed("orm sql", lambda i: run_all(page_sql[i]))
     timed("orm count sql", lambda i: _run_sql(count_sql[i]))
-    _run_sql("SET jit = off")  # the hand-written SQL and the candidate run without JIT (see README)
+    _run_sql("SET jit = off")
+    timed("orm sql, jit off", lambda i: run_all(page_sql[i]))
+    _run_sql("RESET jit")
+    for statement in SESSION_SQL:  # hand-written SQL and candidate: the recommended session settings
+        _run_sql(statement)
     try:
-        timed("orm sql, jit off", lambda i: run_all(page_sql[i]))
         timed("candidate", candidate_page)
         timed("candidate sql", lambda i: run_all(cand_sql[i]))
         timed("candidate count", candidate_count_)
@@ -1116,7 +1133,8 @@ def measure_case(case: Case, spots, *, iterations: int, budget_s: float, plans: 
                 next(q for q in cand if q.startswith("SELECT") and "<->" in q)
             )
     finally:
-        _run_sql("RESET jit")
+        for statement in RESET_SQL:
+            _run_sql(statement)
     if plans:
         result.plans["selector page (ORM SQL)"] = explain(page_sql[0][0])
         result.plans["selector count (ORM SQL)"] = explain(count_sql[0])
@@ -1229,7 +1247,7 @@ def _p(values, p):
 def report_in_process(results: list[CaseResult]) -> None:
     print("\nIn-process (ms). sel = listing_search as it is: list(qs[:20]) incl. the images prefetch;")
     print("count = the API's capped count; SQL = the statements they send, run directly (database")
-    print("time); cand. = candidate_search, the change recommended here (its session runs jit off).")
+    print("time); cand. = candidate_search, the change recommended here (session: SESSION_OPTIONS).")
     rows = []
     for r in results:
         t = r.timings
@@ -1248,7 +1266,8 @@ def report_in_process(results: list[CaseResult]) -> None:
         )
     )  # fmt: skip
 
-    print("\nHand-written SQL for the same page and its images (jit off; p95 ms; '-' = not applicable)")
+    print("\nHand-written SQL for the same page and its images (p95 ms; session: jit and parallel workers")
+    print("off, as SESSION_OPTIONS recommends; '-' = not applicable)")
     rows = []
     for r in results:
         best, best_p95 = r.best_raw()
@@ -1270,7 +1289,7 @@ def report_in_process(results: list[CaseResult]) -> None:
             (r.case.label, *(r.p95(f"count {v}") for v in COUNT_VARIANTS), best, r.p95("selector count"),
              r.p95("candidate count"))
         )  # fmt: skip
-    print("\nCapped count (up to 1001 matches): hand-written (jit off), selector, candidate (p95 ms)")
+    print("\nCapped count (up to 1001 matches): hand-written, selector, candidate (p95 ms)")
     print(common.table(["query", *COUNT_VARIANTS, "best", "selector", "candidate"], rows))
     problems = [f"{r.case.key}: {m}" for r in results for m in r.mismatches]
     if problems:
