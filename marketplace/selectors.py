@@ -84,7 +84,8 @@ def listing_search(search: ListingSearch) -> QuerySet[Listing]:
             )
 
     if ordering == Ordering.DISTANCE:
-        listings = listings.order_by(GeometryDistance("public_location", search.geo.point), "-pk")
+        # No tie-breaker: a second sort key stops PostgreSQL from walking the GiST index in order.
+        listings = listings.order_by(GeometryDistance("public_location", search.geo.point))
     elif ordering == Ordering.RELEVANCE:
         listings = listings.order_by("-relevance", "-published_at", "-pk")
     else:
