@@ -5,13 +5,16 @@ Norwegian titles with common and rare words), then measures the search selector
 
 Run (after `make test` or `make run` has set up .venv and the services):
 
-    .venv/bin/python bench/search.py --n 100000          # quick: about 2 minutes
-    .venv/bin/python bench/search.py --n 1000000         # headline run: about 10 minutes
+    .venv/bin/python bench/search.py --n 100000          # quick: about 10 minutes
+    .venv/bin/python bench/search.py --n 1000000         # headline run: about 15-20 minutes
 
 It uses its own database (`sirkel_bench` on the project's server, created if missing, migrated
 if needed; or BENCH_DATABASE_URL, whose name must contain "bench"): the dev and test databases
 are never touched. Seeding is skipped when the database already holds the same data set (same
 N and seed version); `--reseed` forces it. `--skip-http` measures only in-process.
+
+Next to the selector it measures `candidate_search` (below): the selector with the changes this
+benchmark recommends, with the session settings in SESSION_OPTIONS; bench/README.md says why.
 
 Targets ("baseline") from the issue; the script prints each figure with its ratio to the target:
 - radius only, nearest first: database p95 <= 5 ms; HTTP p95 <= 40 ms at 200 requests/s;
@@ -24,6 +27,7 @@ Targets ("baseline") from the issue; the script prints each figure with its rati
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import math
@@ -709,12 +713,15 @@ def raw_count_sql(search, access: str) -> tuple[str, dict]:
 _RELTUPLES: dict[str, float] = {}
 
 
-def text_is_common(search, *, need: int = PAGE_SIZE) -> bool:
-    """The planner's estimate of the text matches (EXPLAIN, no execution) against the point
-    where walking nearest-first stops paying: it visits ~need / share rows, text-first reads
-    every match, so walk when matches >= sqrt(4 * need * rows in the table)."""
+def text_is_common(search, *, need: int = PAGE_SIZE, factor: float = 4) -> bool:
+    """The planner's estimate (EXPLAIN, no execution) of the text matches, or of the other
+    conditions if there is no text, against the point where walking nearest-first stops paying:
+    it visits ~need / share rows, text-first reads every match; walk when the estimate is at
+    least sqrt(factor * need * rows in the table) (see _common_in_orm)."""
     if not (search.q or search.category_ids or search.kind or search.condition):
         return True
+    if search.q:
+        search = dataclasses.replace(search, category_ids=(), kind="", condition="")
     params: dict = {}
     plan = _run_sql(
         f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} l WHERE {_filters_sql(search, params)}",  # noqa: S608
@@ -722,7 +729,7 @@ def text_is_common(search, *, need: int = PAGE_SIZE) -> bool:
     )
     raw = plan[0][0]
     estimate = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]["Plan Rows"]
-    return estimate >= math.sqrt(4 * need * _reltuples())
+    return estimate >= math.sqrt(factor * need * _reltuples())
 
 
 def _images(rows: list[tuple]) -> None:
@@ -749,7 +756,7 @@ def raw_page(search, variant: str, offset: int) -> list[tuple]:
 
 def raw_count(search, variant: str) -> int:
     if variant == "by-estimate":
-        variant = "knn" if text_is_common(search, need=COUNT_CAP + 1) else "text-first"
+        variant = "knn" if text_is_common(search, need=COUNT_CAP + 1, factor=20) else "text-first"
     return _run_sql(*raw_count_sql(search, variant))[0][0]
 
 
@@ -839,12 +846,15 @@ def candidate_search(search, *, need: int = PAGE_SIZE, for_count: bool = False):
         # unbounded walk would follow through the whole radius.
         estimated = Q(match) if match is not None else conditions
         # The capped count needs COUNT_CAP + 1 matches, not a page: it walks only if the estimate
-        # says that many are near too (else GIN first: "sofa" in furniture is 3 % of the radius,
-        # and walking 30,000 rows costs more than reading 50,000 GIN entries).
-        common_ = not conditions or (
-            _common_in_orm(listings.filter(estimated), COUNT_CAP + 1 if for_count else need)
-            and window_has(search, need)
-        )
+        # says they are dense enough (else GIN first: "sofa" in furniture is 3 % of the radius,
+        # and walking 30,000 rows, ~250 ms, costs more than reading 50,000 GIN entries, ~80 ms).
+        if not conditions:
+            common_ = True
+        elif for_count:
+            common_ = _common_in_orm(listings.filter(estimated), COUNT_CAP + 1, factor=20)
+        else:
+            common_ = _common_in_orm(listings.filter(estimated), need)
+        common_ = common_ and (not conditions or window_has(search, need))
         if common_ and ordering == Ordering.DISTANCE:
             walks = True
             if conditions:
@@ -902,10 +912,13 @@ def _reltuples() -> float:
     return _RELTUPLES["n"]
 
 
-def _common_in_orm(listings, need: int) -> bool:
-    """Walk nearest-first when the planner expects at least sqrt(4 * need * N) matches."""
+def _common_in_orm(listings, need: int, factor: float = 4) -> bool:
+    """Walk nearest-first when the planner expects at least sqrt(factor * need * N) matches: a
+    walk visits ~need / share rows, GIN-first reads every match, and a walked row costs more
+    (measured ~6-10 us against ~1.5 us per GIN match, whence 20 for the count). A page needs
+    few matches, so the lower factor only avoids walks for terms that are nearly absent."""
     plan = json.loads(listings.order_by().values("pk").explain(format="json"))
-    return plan[0]["Plan"]["Plan Rows"] >= math.sqrt(4 * need * _reltuples())
+    return plan[0]["Plan"]["Plan Rows"] >= math.sqrt(factor * need * _reltuples())
 
 
 def candidate_count(search) -> tuple[int, bool]:
@@ -1130,7 +1143,7 @@ def measure_case(case: Case, spots, *, iterations: int, budget_s: float, plans: 
             cand_count = _executed_sql(lambda: candidate_count_(0))
             result.plans["candidate count (ORM)"] = explain(next(q for q in cand_count if "COUNT(" in q))
             result.plans["candidate page (ORM)"] = explain(
-                next(q for q in cand if q.startswith("SELECT") and "<->" in q)
+                next(q for q in cand if q.startswith('SELECT "marketplace_listing"."id"') and "<->" in q)
             )
     finally:
         for statement in RESET_SQL:
@@ -1375,6 +1388,7 @@ def main() -> None:
     parser.add_argument("--skip-http", action="store_true", help="only the in-process measurements")
     parser.add_argument("--no-candidate-http", action="store_true", help="HTTP only for the app as it is")
     parser.add_argument("--no-plans", action="store_true", help="do not print EXPLAIN plans")
+    parser.add_argument("--only", default="", help="comma-separated query keys (radius,common,...)")
     parser.add_argument("--iterations", type=int, default=60, help="timed runs per measurement (default 60)")
     parser.add_argument(
         "--budget", type=float, default=5.0, help="seconds at most per measurement (default 5)"
@@ -1405,8 +1419,11 @@ def main() -> None:
 
     centre = _density_centre()
     spots = _spots(centre[1], centre[2])
+    only = {k.strip() for k in args.only.split(",") if k.strip()}
     results = []
     for case in CASES:
+        if only and case.key not in only:
+            continue
         print(f"measuring: {case.label} ...", flush=True)
         results.append(
             measure_case(
@@ -1447,16 +1464,19 @@ def main() -> None:
         rows.append(
             (f"seeding {args.n:,} rows, s (1M in minutes)", 600 * args.n / 1e6, seeded["total_s"], None)
         )
-    radius = by_key["radius"]
-    rows.append(
-        (
-            "radius only: database p95, ms (the SQL sent)",
-            5.0,
-            radius.p95("orm sql"),
-            radius.p95("candidate sql"),
+    if "radius" in by_key:
+        radius = by_key["radius"]
+        rows.append(
+            (
+                "radius only: database p95, ms (the SQL sent)",
+                5.0,
+                radius.p95("orm sql"),
+                radius.p95("candidate sql"),
+            )
         )
-    )
     for key in ("common", "rare", "rarest", "category"):
+        if key not in by_key:
+            continue
         r = by_key[key]
         best, best_p95 = r.best_raw()
         rows.append((f"{r.case.label}: in-process p95, ms", 40.0, r.p95("selector"), r.p95("candidate")))
