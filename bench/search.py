@@ -13,8 +13,8 @@ if needed; or BENCH_DATABASE_URL, whose name must contain "bench"): the dev and 
 are never touched. Seeding is skipped when the database already holds the same data set (same
 N and seed version); `--reseed` forces it. `--skip-http` measures only in-process.
 
-Next to the selector it measures `candidate_search` (below): the selector with the changes this
-benchmark recommends, with the session settings in SESSION_OPTIONS; bench/README.md says why.
+The selector chooses its access path per search (marketplace/selectors.py); the hand-written
+variants below show what each path costs, so the choice can be checked against the best one.
 
 Targets ("baseline") from the issue; the script prints each figure with its ratio to the target:
 - radius only, nearest first: database p95 <= 5 ms; HTTP p95 <= 40 ms at 200 requests/s;
@@ -732,6 +732,14 @@ def text_is_common(search, *, need: int = PAGE_SIZE, factor: float = 4) -> bool:
     return estimate >= math.sqrt(factor * need * _reltuples())
 
 
+def _reltuples() -> float:
+    if "n" not in _RELTUPLES:
+        _RELTUPLES["n"] = max(
+            1.0, _run_sql("SELECT reltuples FROM pg_class WHERE relname = %s", [TABLE])[0][0]
+        )
+    return _RELTUPLES["n"]
+
+
 def _images(rows: list[tuple]) -> None:
     if rows:
         _run_sql(IMAGES_SQL, {"ids": [r[0] for r in rows]})
@@ -758,210 +766,6 @@ def raw_count(search, variant: str) -> int:
     if variant == "by-estimate":
         variant = "knn" if text_is_common(search, need=COUNT_CAP + 1, factor=20) else "text-first"
     return _run_sql(*raw_count_sql(search, variant))[0][0]
-
-
-# --- A candidate selector: the changes this benchmark recommends, written with the ORM -------------
-# Not application code: measured next to listing_search so the recommendation comes with numbers
-# (`--candidate` also serves it through gunicorn). See bench/README.md for the reasoning.
-
-
-def radius_box(point, radius_km: float):
-    """A lon/lat rectangle around the radius, 2 % larger (spheroid vs. the degree lengths used)."""
-    from django.contrib.gis.geos import Polygon
-
-    margin = radius_km * 1000 * 1.02
-    dlat = margin / 111_320.0
-    dlon = margin / (111_320.0 * math.cos(math.radians(min(89.0, abs(point.y) + dlat))))
-    box = Polygon.from_bbox((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
-    box.srid = 4326
-    return box
-
-
-# Recommended for the application's connections (DATABASES OPTIONS "options"): JIT compiles
-# cost 20-160 ms on these plans and never pay back on OLTP queries; parallel workers took 20-40 ms
-# to start on this 2-CPU machine under load (rare-term page p95 91 -> 31 ms without them).
-SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
-SESSION_SQL = ("SET jit = off", "SET max_parallel_workers_per_gather = 0")
-RESET_SQL = ("RESET jit", "RESET max_parallel_workers_per_gather")
-
-
-def candidate_search(search, *, need: int = PAGE_SIZE, for_count: bool = False):
-    """listing_search with the changes this benchmark recommends (see bench/README.md):
-    - the radius as `&& _st_expand(p, r) AND _st_dwithin(p, r)` (what ST_DWithin expands to, but
-      estimated from the statistics instead of as ~10 rows, so nearest-first can walk the index);
-    - nearest first ordered by `<->` alone (a second sort key makes PostgreSQL sort every match);
-    - the access path chosen from the planner's estimate of the text (else of the other
-      conditions): common ->
-      walk the GiST index nearest-first with those conditions as coalesce(..., false) (no BitmapAnd
-      with a radius of 300k rows); rare -> GIN/btree first with the radius checked per row.
-    Returns (queryset, walks) where `walks` says whether the count may walk nearest-first too."""
-    from django.contrib.gis.db.models.functions import GeometryDistance
-    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-    from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Prefetch, Q
-    from django.db.models.expressions import RawSQL
-    from django.db.models.functions import Greatest
-
-    from core.search import SEARCH_CONFIG, rank_query, text_match
-    from marketplace.models import Listing, ListingImage
-    from marketplace.selectors import Ordering
-
-    listings = Listing.objects.filter(status=Listing.Status.ACTIVE, hidden_at__isnull=True)
-    viewer = getattr(search, "viewer_id", None)
-    if viewer is not None:
-        from marketplace.models import HiddenListing, HiddenOwner
-
-        listings = listings.exclude(
-            Exists(HiddenListing.objects.filter(user_id=viewer, listing=OuterRef("pk")))
-        ).exclude(Exists(HiddenOwner.objects.filter(user_id=viewer, owner=OuterRef("owner"))))
-    conditions = Q()
-    if search.kind:
-        conditions &= Q(kind=search.kind)
-    if search.category_ids:
-        conditions &= Q(category_id__in=search.category_ids)
-    if search.condition:
-        conditions &= Q(condition=search.condition)
-    ordering = search.effective_ordering
-    match = text_match(table=Listing._meta.db_table, vector="search_vector", title="title", text=search.q)
-    if match is not None:
-        conditions &= Q(match)
-        if ordering == Ordering.RELEVANCE:
-            query = SearchQuery(rank_query(search.q), config=SEARCH_CONFIG, search_type="raw")
-            listings = listings.annotate(
-                relevance=Greatest(
-                    SearchRank(F("search_vector"), query), TrigramWordSimilarity(search.q, "title")
-                )
-            )
-    walks = False
-    if search.geo is None:
-        listings = listings.filter(conditions)
-    else:
-        point = _ewkt(search.geo.point.y, search.geo.point.x)
-        radius = search.geo.radius_km * 1000
-        column = '"marketplace_listing"."public_location"'
-        # How common: the planner's estimate for the text alone when there is text (categories are
-        # correlated with words, "sofa" with furniture, and the product of their shares would
-        # call a common search rare), else for the other conditions. Then a bounded probe: are
-        # there `need` matches among the WINDOW nearest listings? That catches what no estimate
-        # can, a common word in a category where it hardly occurs ("sykkel" in books), which an
-        # unbounded walk would follow through the whole radius.
-        estimated = Q(match) if match is not None else conditions
-        # The capped count needs COUNT_CAP + 1 matches, not a page: it walks only if the estimate
-        # says they are dense enough (else GIN first: "sofa" in furniture is 3 % of the radius,
-        # and walking 30,000 rows, ~250 ms, costs more than reading 50,000 GIN entries, ~80 ms).
-        if not conditions:
-            common_ = True
-        elif for_count:
-            common_ = _common_in_orm(listings.filter(estimated), COUNT_CAP + 1, factor=20)
-        else:
-            common_ = _common_in_orm(listings.filter(estimated), need)
-        common_ = common_ and (not conditions or window_has(search, need))
-        if common_ and ordering == Ordering.DISTANCE:
-            walks = True
-            if conditions:
-                listings = listings.filter(
-                    Func(
-                        ExpressionWrapper(conditions, output_field=BooleanField()),
-                        template="coalesce(%(expressions)s, false)",
-                        output_field=BooleanField(),
-                    )
-                )
-        else:
-            listings = listings.filter(conditions)
-        if common_:
-            geo_sql = (
-                f"{column} && _st_expand(%s::geography, %s)"
-                f" AND _st_dwithin({column}, %s::geography, %s, true)"
-            )
-            geo_params = [point, radius, point, radius]
-        else:
-            geo_sql, geo_params = f"(ST_DWithin({column}, %s::geography, %s)) IS TRUE", [point, radius]
-        listings = listings.filter(RawSQL(geo_sql, geo_params, output_field=BooleanField()))  # noqa: S611
-
-    if ordering == Ordering.DISTANCE:
-        listings = listings.order_by(GeometryDistance("public_location", search.geo.point))
-    elif ordering == Ordering.RELEVANCE:
-        listings = listings.order_by("-relevance", "-published_at", "-pk")
-    else:
-        listings = listings.order_by("-published_at", "-pk")
-    listings = (
-        listings.defer("location", "search_vector")
-        .select_related("category", "area")
-        .prefetch_related(Prefetch("images", queryset=ListingImage.objects.order_by("position", "pk")))
-    )
-    return listings, walks
-
-
-def window_has(search, need: int) -> bool:
-    """At least `need` matches among the WINDOW listings nearest the point (a bounded walk)."""
-    params = _params(search, win=WINDOW, need=need)
-    box = "l.public_location && _st_expand(%(pt)s::geography, %(r)s)"
-    sql = (
-        "SELECT count(*) FROM (SELECT 1 FROM ("  # noqa: S608
-        f" SELECT l.* FROM {TABLE} l WHERE {box} {ORDER_KNN.format(a='l')} LIMIT %(win)s) w"
-        " WHERE _st_dwithin(w.public_location, %(pt)s::geography, %(r)s, true)"
-        f" AND {_filters_sql(search, params, a='w')} LIMIT %(need)s) s"
-    )
-    return _run_sql(sql, params)[0][0] >= need
-
-
-def _reltuples() -> float:
-    if "n" not in _RELTUPLES:
-        _RELTUPLES["n"] = max(
-            1.0, _run_sql("SELECT reltuples FROM pg_class WHERE relname = %s", [TABLE])[0][0]
-        )
-    return _RELTUPLES["n"]
-
-
-def _common_in_orm(listings, need: int, factor: float = 4) -> bool:
-    """Walk nearest-first when the planner expects at least sqrt(factor * need * N) matches: a
-    walk visits ~need / share rows, GIN-first reads every match, and a walked row costs more
-    (measured ~6-10 us against ~1.5 us per GIN match, whence 20 for the count). A page needs
-    few matches, so the lower factor only avoids walks for terms that are nearly absent."""
-    plan = json.loads(listings.order_by().values("pk").explain(format="json"))
-    return plan[0]["Plan"]["Plan Rows"] >= math.sqrt(factor * need * _reltuples())
-
-
-def candidate_count(search) -> tuple[int, bool]:
-    """The capped count, on the page's access path: nearest-first (ordering kept) when the page
-    walks, so it stops after COUNT_CAP + 1 matches instead of collecting the whole radius."""
-    listings, walks = candidate_search(search, for_count=True)
-    count = (listings if walks else listings.order_by())[: COUNT_CAP + 1].count()
-    return (COUNT_CAP, True) if count > COUNT_CAP else (count, False)
-
-
-def install_candidate() -> None:
-    """Serve candidate_search from the API (each gunicorn worker, with --candidate), with the
-    recommended session settings (SESSION_OPTIONS) for the workers' database connections."""
-    from django.db import connections
-
-    import marketplace.filters
-
-    options = connections["default"].settings_dict.setdefault("OPTIONS", {})
-    options["options"] = (options.get("options", "") + " " + SESSION_OPTIONS).strip()
-
-    def search(s):
-        listings, _ = candidate_search(s)
-        listings._bench_search = s
-        return listings
-
-    marketplace.filters.listing_search = search
-    try:
-        from django.utils.functional import cached_property
-
-        from core.pagination import CappedPaginator
-    except ImportError:
-        return
-    original = CappedPaginator.count
-
-    def count(self) -> int:
-        s = getattr(self.object_list, "_bench_search", None)
-        if s is None:
-            return original.func(self)
-        number, self.count_capped = candidate_count(s)
-        return number
-
-    CappedPaginator.count = cached_property(count)
-    CappedPaginator.count.__set_name__(CappedPaginator, "count")
 
 
 # --- In-process measurements ----------------------------------------------------------------------
@@ -1074,24 +878,15 @@ def measure_case(case: Case, spots, *, iterations: int, budget_s: float, plans: 
     def count(i):
         return capped_count(listing_search(searches[i]))
 
-    def candidate_page(i):
-        return list(candidate_search(searches[i], need=offset + PAGE_SIZE)[0][offset : offset + PAGE_SIZE])
-
-    def candidate_count_(i):
-        return candidate_count(searches[i])
-
     def timed(key, fn):
         result.timings[key] = measure(fn, n, iterations=iterations, budget_s=budget_s)
 
-    # The statements the selector (and the candidate) send, captured once per input: the page
-    # and the images prefetch; the count.
-    # (GeoDjango may look up spatial_ref_sys the first time: not part of the search.)
+    # The statements the selector sends, captured once per input: the access-path probes, the page
+    # and the images prefetch; the count. (GeoDjango may look up spatial_ref_sys the first time:
+    # not part of the search.)
     page(0), count(0)
     page_sql = [_executed_sql(lambda i=i: page(i)) for i in range(n)]
-    count_sql = [next(q for q in _executed_sql(lambda i=i: count(i)) if "COUNT(" in q) for i in range(n)]
-    cand_sql = [
-        [q for q in _executed_sql(lambda i=i: candidate_page(i)) if q.startswith("SELECT")] for i in range(n)
-    ]
+    count_sql = [_executed_sql(lambda i=i: count(i)) for i in range(n)]
 
     def run_all(statements):
         for statement in statements:
@@ -1103,54 +898,34 @@ def measure_case(case: Case, spots, *, iterations: int, budget_s: float, plans: 
         expected = [obj.pk for obj in page(i)]
         expected_count = min(count(i)[0], COUNT_CAP)
         result.page_rows = result.page_rows or len(expected)
-        checks = [("candidate", [obj.pk for obj in candidate_page(i)])]
-        checks += [(v, [row[0] for row in raw_page(searches[i], v, offset)]) for v in page_variants]
-        for name, ids in checks:
+        for v in page_variants:
+            ids = [row[0] for row in raw_page(searches[i], v, offset)]
             if ids != expected:
-                result.mismatches.append(f"page {name}, input {i}: {ids[:4]}... != {expected[:4]}...")
-        counts = [("candidate", candidate_count_(i)[0])]
-        counts += [(v, min(raw_count(searches[i], v), COUNT_CAP)) for v in count_variants]
-        for name, got in counts:
+                result.mismatches.append(f"page {v}, input {i}: {ids[:4]}... != {expected[:4]}...")
+        for v in count_variants:
+            got = min(raw_count(searches[i], v), COUNT_CAP)
             if got != expected_count:
-                result.mismatches.append(f"count {name}, input {i}: {got} != {expected_count}")
+                result.mismatches.append(f"count {v}, input {i}: {got} != {expected_count}")
 
     timed("selector", page)
     timed("selector count", count)
     timed("orm sql", lambda i: run_all(page_sql[i]))
-    timed("orm count sql", lambda i: _run_sql(count_sql[i]))
-    _run_sql("SET jit = off")
-    timed("orm sql, jit off", lambda i: run_all(page_sql[i]))
-    _run_sql("RESET jit")
-    for statement in SESSION_SQL:  # hand-written SQL and candidate: the recommended session settings
-        _run_sql(statement)
-    try:
-        timed("candidate", candidate_page)
-        timed("candidate sql", lambda i: run_all(cand_sql[i]))
-        timed("candidate count", candidate_count_)
-        for v in page_variants:
-            timed(f"raw {v}", lambda i, v=v: raw_page(searches[i], v, offset))
-        for v in count_variants:
-            timed(f"count {v}", lambda i, v=v: raw_count(searches[i], v))
-        if plans:
-            best = result.best_raw()[0]
-            access = best if best in ("knn", "text-first", "planner") else "knn"
-            if best == "by-estimate" and case.q and not text_is_common(searches[0]):
-                access = "text-first"
-            result.plans[f"hand-written page SQL ({access})"] = explain(
-                *raw_page_sql(searches[0], access, offset)
-            )
-            cand = _executed_sql(lambda: candidate_page(0))
-            cand_count = _executed_sql(lambda: candidate_count_(0))
-            result.plans["candidate count (ORM)"] = explain(next(q for q in cand_count if "COUNT(" in q))
-            result.plans["candidate page (ORM)"] = explain(
-                next(q for q in cand if q.startswith('SELECT "marketplace_listing"."id"') and "<->" in q)
-            )
-    finally:
-        for statement in RESET_SQL:
-            _run_sql(statement)
+    timed("orm count sql", lambda i: run_all(count_sql[i]))
+    for v in page_variants:
+        timed(f"raw {v}", lambda i, v=v: raw_page(searches[i], v, offset))
+    for v in count_variants:
+        timed(f"count {v}", lambda i, v=v: raw_count(searches[i], v))
     if plans:
-        result.plans["selector page (ORM SQL)"] = explain(page_sql[0][0])
-        result.plans["selector count (ORM SQL)"] = explain(count_sql[0])
+        best = result.best_raw()[0]
+        access = best if best in ("knn", "text-first", "planner") else "knn"
+        if best == "by-estimate" and case.q and not text_is_common(searches[0]):
+            access = "text-first"
+        result.plans[f"hand-written page SQL ({access})"] = explain(
+            *raw_page_sql(searches[0], access, offset)
+        )
+        main_page = next(q for q in page_sql[0] if q.startswith('SELECT "marketplace_listing"."id"'))
+        result.plans["selector page (ORM SQL)"] = explain(main_page)
+        result.plans["selector count (ORM SQL)"] = explain(next(q for q in count_sql[0] if "COUNT(" in q))
     return result
 
 
@@ -1207,18 +982,6 @@ def http_checks(port: int, spots) -> list[tuple]:
     return rows
 
 
-CANDIDATE_CONFIG = """# Written by bench/search.py --candidate: serve its candidate_search from the API.
-import sys
-
-
-def post_worker_init(worker):
-    sys.path.insert(0, {bench!r})
-    import search
-
-    search.install_candidate()
-"""
-
-
 def http_load(
     url: str,
     spots,
@@ -1227,22 +990,16 @@ def http_load(
     radius_rate: float,
     mix_rate: float,
     seconds: float,
-    candidate: bool = False,
 ):
     radius_case = CASES[0]
     radius_requests = [(radius_case.key, _path(radius_case, spots, i)) for i in range(len(spots))]
     # The mix: every case in turn, each cycling through its own inputs.
     mix_requests = [(c.key, _path(c, spots, i)) for i in range(len(spots)) for c in CASES if c.http]
-    extra: list[str] = []
-    if candidate:
-        config = common.ROOT / ".run" / "bench-gunicorn-candidate.py"
-        config.write_text(CANDIDATE_CONFIG.format(bench=str(Path(__file__).resolve().parent)))
-        extra = ["--config", str(config)]
     loads = {}
     # A fresh server per load: an overloaded one would otherwise still be working through the
     # previous load's backlog.
     for name, requests, rate in (("radius", radius_requests, radius_rate), ("mix", mix_requests, mix_rate)):
-        with common.Gunicorn(database_url=url, workers=workers, extra_args=extra) as server:
+        with common.Gunicorn(database_url=url, workers=workers) as server:
             if name == "radius":
                 checks = http_checks(server.port, spots)
             common.open_loop(server.port, requests, rate=min(rate, 50), duration_s=3)  # warm-up, not counted
@@ -1258,79 +1015,66 @@ def _p(values, p):
 
 
 def report_in_process(results: list[CaseResult]) -> None:
-    print("\nIn-process (ms). sel = listing_search as it is: list(qs[:20]) incl. the images prefetch;")
-    print("count = the API's capped count; SQL = the statements they send, run directly (database")
-    print("time); cand. = candidate_search, the change recommended here (session: SESSION_OPTIONS).")
+    print("\nIn-process (ms). sel = listing_search: list(qs[:20]) incl. the access-path probes and the")
+    print("images prefetch; count = the API's capped count; SQL = the statements they send, run directly")
+    print("(database time).")
     rows = []
     for r in results:
         t = r.timings
         count = f"{r.count[0]}{'+' if r.count[1] else ''}"
         rows.append(
             (r.case.label, r.page_rows, count, _p(t["selector"], 50), _p(t["selector"], 95),
-             _p(t["orm sql"], 95), _p(t["orm sql, jit off"], 95), _p(t["selector count"], 95),
-             _p(t["candidate"], 50), _p(t["candidate"], 95), _p(t["candidate sql"], 95),
-             _p(t["candidate count"], 95))
+             _p(t["orm sql"], 95), _p(t["selector count"], 95), _p(t["orm count sql"], 95))
         )  # fmt: skip
     print(
         common.table(
-            ["query", "rows", "count", "sel p50", "sel p95", "SQL p95", "SQL jit off", "count p95",
-             "cand. p50", "cand. p95", "cand. SQL", "cand. count"],
-            rows,
+            ["query", "rows", "count", "sel p50", "sel p95", "SQL p95", "count p95", "count SQL p95"], rows
         )
-    )  # fmt: skip
+    )
 
-    print("\nHand-written SQL for the same page and its images (p95 ms; session: jit and parallel workers")
-    print("off, as SESSION_OPTIONS recommends; '-' = not applicable)")
+    print("\nHand-written SQL for the same page and its images (p95 ms; '-' = not applicable)")
     rows = []
     for r in results:
         best, best_p95 = r.best_raw()
         rows.append(
             (r.case.label, *(r.p95(f"raw {v}") for v in PAGE_VARIANTS), best,
-             r.p95("selector") / best_p95, r.p95("orm sql") / best_p95,
-             r.p95("candidate") / best_p95, r.p95("candidate sql") / best_p95)
+             r.p95("selector") / best_p95, r.p95("orm sql") / best_p95)
         )  # fmt: skip
-    print(
-        common.table(
-            ["query", *PAGE_VARIANTS, "best", "sel/best", "sel SQL/best", "cand./best", "cand. SQL/best"],
-            rows,
-        )
-    )
+    print(common.table(["query", *PAGE_VARIANTS, "best", "sel/best", "sel SQL/best"], rows))
     rows = []
     for r in results:
         best, best_p95 = r.best_count()
         rows.append(
-            (r.case.label, *(r.p95(f"count {v}") for v in COUNT_VARIANTS), best, r.p95("selector count"),
-             r.p95("candidate count"))
-        )  # fmt: skip
-    print("\nCapped count (up to 1001 matches): hand-written, selector, candidate (p95 ms)")
-    print(common.table(["query", *COUNT_VARIANTS, "best", "selector", "candidate"], rows))
+            (r.case.label, *(r.p95(f"count {v}") for v in COUNT_VARIANTS), best, r.p95("selector count"))
+        )
+    print("\nCapped count (up to 1001 matches): hand-written and the selector's (p95 ms)")
+    print(common.table(["query", *COUNT_VARIANTS, "best", "selector"], rows))
     problems = [f"{r.case.key}: {m}" for r in results for m in r.mismatches]
     if problems:
         print("\nRESULT MISMATCHES (against the selector):")
         for m in problems[:40]:
             print("  " + m)
     else:
-        print("\nEvery variant and the candidate returned the selector's rows in its order, and its count.")
+        print("\nEvery hand-written variant returned the selector's rows in its order, and its count.")
 
 
-def report_plans(results: list[CaseResult]) -> dict[str, set[str]]:
-    """Print the plans; return the index kinds the selector's and the candidate's plans use."""
+def report_plans(results: list[CaseResult]) -> set[str]:
+    """Print the plans; return the index kinds the selector's plans use."""
     print("\nEXPLAIN (ANALYZE, BUFFERS), first input of each query")
-    kinds: dict[str, set[str]] = {"selector": set(), "candidate": set()}
+    kinds: set[str] = set()
     for r in results:
         for title, plan in r.plans.items():
             used = indexes_in(plan)
-            for who in kinds:
-                if title.startswith(who):
-                    kinds[who] |= {_kind_of_index(n) for n in used}
+            if title.startswith("selector"):
+                kinds |= {_kind_of_index(n) for n in used}
             jit = " [JIT]" if "JIT:" in plan else ""
             print(f"\n--- {r.case.label}: {title} -- indexes: {', '.join(used) or 'none'}{jit}")
             print("\n".join(line for line in plan.splitlines() if "Buffers:" not in line))
     return kinds
 
 
-def report_http(title: str, checks, radius, mix, *, radius_rate, mix_rate) -> None:
-    print(f"\nHTTP GET /api/v1/listings, {title}: gunicorn, production settings; one request per query")
+def report_http(checks, radius, mix, *, radius_rate, mix_rate) -> None:
+    print("\nHTTP GET /api/v1/listings: gunicorn, production settings; one request per query")
     print(common.table(["query", "status", "count", "rows"], checks))
     rows = []
     for name, res, rate in (("radius only", radius, radius_rate), ("mix of all queries", mix, mix_rate)):
@@ -1372,12 +1116,11 @@ def _cell(value, target) -> tuple[object, str]:
 def report_baseline(rows: list[tuple]) -> None:
     print("\nAgainst the targets (baseline): ratio = measured / target, lower is better")
     out = []
-    for name, target, as_is, candidate in rows:
-        a, a_verdict = _cell(as_is, target)
-        c, c_verdict = _cell(candidate, target)
+    for name, target, value in rows:
+        shown_value, verdict = _cell(value, target)
         shown = ("yes" if target else "no") if isinstance(target, bool) else target
-        out.append((name, shown, a, a_verdict, c, c_verdict))
-    print(common.table(["measure", "target", "as is", "ratio", "candidate", "ratio"], out))
+        out.append((name, shown, shown_value, verdict))
+    print(common.table(["measure", "target", "measured", "ratio"], out))
 
 
 def main() -> None:
@@ -1386,7 +1129,6 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="seed even if the same data set is there")
     parser.add_argument("--seed-only", action="store_true", help="seed (if needed) and stop")
     parser.add_argument("--skip-http", action="store_true", help="only the in-process measurements")
-    parser.add_argument("--no-candidate-http", action="store_true", help="HTTP only for the app as it is")
     parser.add_argument("--no-plans", action="store_true", help="do not print EXPLAIN plans")
     parser.add_argument("--only", default="", help="comma-separated query keys (radius,common,...)")
     parser.add_argument("--iterations", type=int, default=60, help="timed runs per measurement (default 60)")
@@ -1430,16 +1172,13 @@ def main() -> None:
                 case, spots, iterations=args.iterations, budget_s=args.budget, plans=not args.no_plans
             )
         )
-    http: dict[str, tuple] = {}
+    http = None
     if not args.skip_http:
-        for name in ("as is", "candidate"):
-            if name == "candidate" and args.no_candidate_http:
-                continue
-            print(f"HTTP ({name}): gunicorn with {args.workers} workers ...", flush=True)
-            http[name] = http_load(
-                url, spots, workers=args.workers, radius_rate=args.radius_rate, mix_rate=args.mix_rate,
-                seconds=args.http_seconds, candidate=name == "candidate",
-            )  # fmt: skip
+        print(f"HTTP: gunicorn with {args.workers} workers ...", flush=True)
+        http = http_load(
+            url, spots, workers=args.workers, radius_rate=args.radius_rate, mix_rate=args.mix_rate,
+            seconds=args.http_seconds,
+        )  # fmt: skip
 
     print(
         f"\n{'=' * 100}\nSearch benchmark, N = {args.n:,} active listings, database {url.rsplit('/', 1)[-1]}"
@@ -1453,70 +1192,38 @@ def main() -> None:
     )
     print("\nTerms (search vector or title trigram match)")
     print(common.table(["term", "listings", "% of all", f"within {RADIUS_KM:g} km"], data_profile(centre)))
-    kinds = {} if args.no_plans else report_plans(results)
+    kinds = set() if args.no_plans else report_plans(results)
     report_in_process(results)
-    for name, (checks, radius, mix) in http.items():
-        report_http(name, checks, radius, mix, radius_rate=args.radius_rate, mix_rate=args.mix_rate)
+    if http:
+        checks, radius, mix = http
+        report_http(checks, radius, mix, radius_rate=args.radius_rate, mix_rate=args.mix_rate)
 
     by_key = {r.case.key: r for r in results}
     rows: list[tuple] = []
     if seeded:
-        rows.append(
-            (f"seeding {args.n:,} rows, s (1M in minutes)", 600 * args.n / 1e6, seeded["total_s"], None)
-        )
+        rows.append((f"seeding {args.n:,} rows, s (1M in minutes)", 600 * args.n / 1e6, seeded["total_s"]))
     if "radius" in by_key:
-        radius = by_key["radius"]
-        rows.append(
-            (
-                "radius only: database p95, ms (the SQL sent)",
-                5.0,
-                radius.p95("orm sql"),
-                radius.p95("candidate sql"),
-            )
-        )
+        rows.append(("radius only: database p95, ms (the SQL sent)", 5.0, by_key["radius"].p95("orm sql")))
     for key in ("common", "rare", "rarest", "category"):
         if key not in by_key:
             continue
         r = by_key[key]
         best, best_p95 = r.best_raw()
-        rows.append((f"{r.case.label}: in-process p95, ms", 40.0, r.p95("selector"), r.p95("candidate")))
-        rows.append((f"  ... / best SQL ({best}, {best_p95:.1f} ms)", 1.5, r.p95("selector") / best_p95,
-                     r.p95("candidate") / best_p95))  # fmt: skip
-        rows.append(
-            (
-                "  ... its SQL only / best SQL",
-                1.5,
-                r.p95("orm sql") / best_p95,
-                r.p95("candidate sql") / best_p95,
-            )
-        )
-    for label, index in (
-        ("radius only at %g/s: p95, ms", 0),
-        ("mix at %g/s: p95, ms", 1),
-        ("mix at %g/s: p99, ms", 1),
-    ):
-        if not http:
-            break
-        rate = args.radius_rate if index == 0 else args.mix_rate
-        target = 40.0 if index == 0 else (150.0 if "p95" in label else 300.0)
-        p = 95 if "p95" in label else 99
-        values = [
-            _p(http[n][1 + index].latencies_ms, p) if n in http else None for n in ("as is", "candidate")
-        ]
-        rows.append(("HTTP " + label % rate, target, *values))
+        rows.append((f"{r.case.label}: in-process p95, ms", 40.0, r.p95("selector")))
+        rows.append((f"  ... / best SQL ({best}, {best_p95:.1f} ms)", 1.5, r.p95("selector") / best_p95))
+        rows.append(("  ... its SQL only / best SQL", 1.5, r.p95("orm sql") / best_p95))
     if http:
-        capped = [
-            str(next(row for row in http[n][0] if row[0] == "radius")[2]).endswith("+") if n in http else None
-            for n in ("as is", "candidate")
-        ]
-        rows.append(("HTTP dense-area count capped ('1000+')", True, *capped))
+        checks, radius, mix = http
+        rows.append(
+            (f"HTTP radius only at {args.radius_rate:g}/s: p95, ms", 40.0, _p(radius.latencies_ms, 95))
+        )
+        rows.append((f"HTTP mix at {args.mix_rate:g}/s: p95, ms", 150.0, _p(mix.latencies_ms, 95)))
+        rows.append((f"HTTP mix at {args.mix_rate:g}/s: p99, ms", 300.0, _p(mix.latencies_ms, 99)))
+        capped = str(next(row for row in checks if row[0] == "radius")[2]).endswith("+")
+        rows.append(("HTTP dense-area count capped ('1000+')", True, capped))
     if kinds:
-        rows.append(
-            ("EXPLAIN: GiST index used", True, "GiST" in kinds["selector"], "GiST" in kinds["candidate"])
-        )
-        rows.append(
-            ("EXPLAIN: GIN index used", True, "GIN" in kinds["selector"], "GIN" in kinds["candidate"])
-        )
+        rows.append(("EXPLAIN: GiST index used", True, "GiST" in kinds))
+        rows.append(("EXPLAIN: GIN index used", True, "GIN" in kinds))
     report_baseline(rows)
     print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
 

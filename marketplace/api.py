@@ -10,7 +10,6 @@ from pydantic import model_validator
 from accounts.api import auth
 from catalog.models import Category
 from core.api import ApiError, CleanStr, ErrorOut, PageNumberPagination
-from core.pagination import CappedPaginator
 from marketplace.filters import ListingFilter
 from marketplace.models import Listing
 from marketplace.permissions import can_edit_listing, can_view_listing
@@ -206,21 +205,21 @@ def listing_list(request: HttpRequest, filters: Query[ListingQuery]):
             _("Invalid search parameters."), status=404 if filterset.not_found else 400, errors=errors
         )
     geo = filterset.search.geo
-    return _ListingPage(filterset.qs, lambda listing: listing_out(request, listing, geo))
+    return _ListingPage(filterset, lambda listing: listing_out(request, listing, geo))
 
 
 class _ListingPage:
     """A queryset that serialises lazily: only the page that is sliced out is turned into dicts
     (and only its distances computed). Its count stops at 1000 (`count_capped`)."""
 
-    def __init__(self, queryset, serialise):
-        self.queryset = queryset
+    def __init__(self, filterset: ListingFilter, serialise):
+        self.queryset = filterset.qs
+        self.filterset = filterset
         self.serialise = serialise
         self.count_capped = False
 
     def count(self) -> int:
-        paginator = CappedPaginator(self.queryset, 1)
-        count, self.count_capped = paginator.count, paginator.count_capped
+        count, self.count_capped = self.filterset.count_capped()
         return count
 
     def __getitem__(self, item):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.selectors import category_with_descendants
 from core.search import MAX_QUERY_LENGTH
 from marketplace.models import Listing
-from marketplace.selectors import ListingSearch, Ordering, listing_search
+from marketplace.selectors import ListingSearch, Ordering, listing_search, listing_search_count
 from places.geo import GeoParamError, parse_geo_params
 
 ORDERING_CHOICES = [
@@ -80,6 +80,10 @@ class ListingFilter(django_filters.FilterSet):
             ordering=data.get("ordering") or "",
             viewer_id=self.viewer_id,
         )
+
+    def count_capped(self) -> tuple[int, bool]:
+        """The number of results (capped at 1000) and whether it was capped."""
+        return listing_search_count(self.search)
 
     @property
     def viewer_id(self) -> int | None:

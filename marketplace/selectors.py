@@ -1,14 +1,33 @@
 """Every read of listings that is more than a get(): the one search used by the HTML list, the
 map and the API."""
 
+import json
+import math
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import GeometryDistance
-from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
+from core.pagination import COUNT_CAP
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from marketplace.models import ExchangeFeedback, Favourite, HiddenListing, HiddenOwner, Listing, ListingImage
 from places.geo import GeoQuery
@@ -53,35 +72,156 @@ def listings_public() -> QuerySet[Listing]:
     )
 
 
-def listing_search(search: ListingSearch) -> QuerySet[Listing]:
-    """Active listings matching the search, ordered as asked. Text: Norwegian stemming without
-    accents (the stored search vector) or a trigram match on the title for typos. Geo: the
-    public point only, radius by `dwithin` (GiST), nearest first by `<->` (KNN on the index)."""
+# Nearest-first search in a dense area (bench/README.md has the measurements at 1M listings):
+# - the radius is written as what ST_DWithin expands to, `&& _st_expand(p, r) AND _st_dwithin(p,
+#   r, true)`: the planner estimates ST_DWithin on geography at ~10 rows whatever the radius holds,
+#   while the box is estimated from the column statistics, so ORDER BY `<->` LIMIT can walk the
+#   GiST index nearest-first and stop after a page;
+# - the other conditions (text, category, kind, condition) take one of two access paths, chosen
+#   per search: when they are common, the walk checks them per row, wrapped in coalesce(..., false)
+#   so the planner cannot BitmapAnd a radius of 300,000 rows with the GIN bitmaps; when they are
+#   rare, the GIN/btree indexes go first and the radius is checked per row (`IS TRUE` hides
+#   ST_DWithin from the GiST index).
+WALK_WINDOW = 1000  # nearest listings probed before trusting a walk
+PAGE_NEED = 20  # matches a page needs (the list's and the API's default page size)
+
+
+class AccessPath:
+    WALK = "walk"  # GiST nearest-first, other conditions per row
+    INDEX_FIRST = "index-first"  # GIN/btree first, the radius per row
+
+
+def _listings_visible(search: ListingSearch) -> QuerySet[Listing]:
     listings = Listing.objects.filter(status=Listing.Status.ACTIVE, hidden_at__isnull=True)
-    if search.kind:
-        listings = listings.filter(kind=search.kind)
-    if search.category_ids:
-        listings = listings.filter(category_id__in=search.category_ids)
-    if search.condition:
-        listings = listings.filter(condition=search.condition)
-    if search.geo is not None:
-        listings = listings.filter(public_location__dwithin=(search.geo.point, D(km=search.geo.radius_km)))
     if search.viewer_id is not None:
         listings = listings.exclude(
             Exists(HiddenListing.objects.filter(user_id=search.viewer_id, listing=OuterRef("pk")))
         ).exclude(Exists(HiddenOwner.objects.filter(user_id=search.viewer_id, owner=OuterRef("owner"))))
+    return listings
 
-    ordering = search.effective_ordering
+
+def _conditions(search: ListingSearch) -> tuple[Q, Q | None]:
+    """Everything but the radius, and the text condition alone (None without text)."""
+    conditions = Q()
+    if search.kind:
+        conditions &= Q(kind=search.kind)
+    if search.category_ids:
+        conditions &= Q(category_id__in=search.category_ids)
+    if search.condition:
+        conditions &= Q(condition=search.condition)
     match = text_match(table=Listing._meta.db_table, vector="search_vector", title="title", text=search.q)
     if match is not None:
-        listings = listings.filter(match)
-        if ordering == Ordering.RELEVANCE:
-            query = SearchQuery(rank_query(search.q), config=SEARCH_CONFIG, search_type="raw")
-            listings = listings.annotate(
-                relevance=Greatest(
-                    SearchRank(F("search_vector"), query), TrigramWordSimilarity(search.q, "title")
-                )
+        conditions &= Q(match)
+        return conditions, Q(match)
+    return conditions, None
+
+
+def _ewkt(point) -> str:
+    return f"SRID=4326;POINT({point.x!r} {point.y!r})"
+
+
+_COLUMN = '"marketplace_listing"."public_location"'
+
+
+def _in_radius_walkable(geo: GeoQuery) -> RawSQL:
+    point, metres = _ewkt(geo.point), geo.radius_km * 1000
+    return RawSQL(  # noqa: S611 - no user text in the SQL, the point and radius are parameters
+        f"({_COLUMN} && _st_expand(%s::geography, %s) AND _st_dwithin({_COLUMN}, %s::geography, %s, true))",
+        [point, metres, point, metres],
+        output_field=BooleanField(),
+    )
+
+
+def _in_radius_per_row(geo: GeoQuery) -> RawSQL:
+    return RawSQL(  # noqa: S611
+        f"(ST_DWithin({_COLUMN}, %s::geography, %s)) IS TRUE",
+        [_ewkt(geo.point), geo.radius_km * 1000],
+        output_field=BooleanField(),
+    )
+
+
+def _per_row(conditions: Q) -> Func:
+    """The conditions as one opaque boolean: no index serves it, and it is estimated at a fixed
+    share instead of the product of correlated shares ("sofa" and furniture)."""
+    return Func(
+        ExpressionWrapper(conditions, output_field=BooleanField()),
+        template="coalesce(%(expressions)s, false)",
+        output_field=BooleanField(),
+    )
+
+
+def _table_rows() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Listing._meta.db_table])
+        row = cursor.fetchone()
+    return max(1.0, float(row[0])) if row else 1.0
+
+
+def _estimated_rows(listings: QuerySet) -> float:
+    plan = json.loads(listings.order_by().values("pk").explain(format="json"))
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _window_has(search: ListingSearch, conditions: Q, need: int) -> bool:
+    """At least `need` matches among the WALK_WINDOW listings nearest the point: a bounded probe
+    that catches what no estimate can, a common word in a category where it hardly occurs
+    ("sykkel" in books), which an unbounded walk would follow through the whole radius."""
+    geo = search.geo
+    window = (
+        _listings_visible(search)
+        .filter(_in_radius_walkable(geo))
+        .annotate(hit=Case(When(conditions, then=Value(1)), default=Value(0)))
+        .order_by(GeometryDistance("public_location", geo.point))
+        .values("hit")[:WALK_WINDOW]
+    )
+    return (window.aggregate(hits=Sum("hit"))["hits"] or 0) >= need
+
+
+def listing_access_path(search: ListingSearch, *, for_count: bool = False) -> str:
+    """Walk nearest-first, or use the text/category indexes first? A walk visits about
+    need / share rows; index-first reads every match. So walk when the planner expects at least
+    sqrt(factor * need * rows) matches, and when the nearest listings hold a page of them. A page
+    needs 20 matches (factor 4: only nearly absent terms avoid the walk); the capped count needs
+    COUNT_CAP + 1, and its walked rows cost ~6-10 us against ~1.5 us per GIN match (factor 20)."""
+    conditions, text = _conditions(search)
+    if search.geo is None or not conditions:
+        return AccessPath.WALK
+    # The text alone when there is text: categories correlate with words ("sofa", furniture).
+    estimated = _estimated_rows(_listings_visible(search).filter(text if text is not None else conditions))
+    need, factor = (COUNT_CAP + 1, 20) if for_count else (PAGE_NEED, 4)
+    if estimated < math.sqrt(factor * need * _table_rows()):
+        return AccessPath.INDEX_FIRST
+    return AccessPath.WALK if _window_has(search, conditions, PAGE_NEED) else AccessPath.INDEX_FIRST
+
+
+def listing_search(search: ListingSearch, *, path: str | None = None) -> QuerySet[Listing]:
+    """Active listings matching the search, ordered as asked. Text: Norwegian stemming without
+    accents (the stored search vector) or a trigram match on the title for typos. Geo: the
+    public point only, within the radius, nearest first by `<->` (KNN on the GiST index) on
+    the access path that suits the search (`path` forces one; tests compare both)."""
+    listings = _listings_visible(search)
+    conditions, text = _conditions(search)
+    ordering = search.effective_ordering
+    if text is not None and ordering == Ordering.RELEVANCE:
+        query = SearchQuery(rank_query(search.q), config=SEARCH_CONFIG, search_type="raw")
+        listings = listings.annotate(
+            relevance=Greatest(
+                SearchRank(F("search_vector"), query), TrigramWordSimilarity(search.q, "title")
             )
+        )
+    if search.geo is None:
+        listings = listings.filter(conditions)
+    else:
+        path = path or listing_access_path(search)
+        if path == AccessPath.WALK:
+            listings = listings.filter(_in_radius_walkable(search.geo))
+            if conditions:
+                # Per row only when the walk is nearest-first; otherwise every match is read anyway.
+                listings = listings.filter(
+                    _per_row(conditions) if ordering == Ordering.DISTANCE else conditions
+                )
+        else:
+            listings = listings.filter(conditions).filter(_in_radius_per_row(search.geo))
 
     if ordering == Ordering.DISTANCE:
         # No tie-breaker: a second sort key stops PostgreSQL from walking the GiST index in order.
@@ -95,6 +235,17 @@ def listing_search(search: ListingSearch) -> QuerySet[Listing]:
         .select_related("category", "area")
         .prefetch_related(Prefetch("images", queryset=ListingImage.objects.order_by("position", "pk")))
     )
+
+
+def listing_search_count(search: ListingSearch) -> tuple[int, bool]:
+    """The number of matches, capped at COUNT_CAP ("1000+"), and whether it was capped. On a
+    walk the nearest-first ordering is kept, so counting stops after COUNT_CAP + 1 matches
+    instead of collecting the whole radius."""
+    path = listing_access_path(search, for_count=True) if search.geo is not None else None
+    listings = listing_search(search, path=path)
+    walks = path == AccessPath.WALK and search.effective_ordering == Ordering.DISTANCE
+    count = (listings if walks else listings.order_by())[: COUNT_CAP + 1].count()
+    return (COUNT_CAP, True) if count > COUNT_CAP else (count, False)
 
 
 def listings_of_owner(*, owner, status: str | None = None) -> QuerySet[Listing]:

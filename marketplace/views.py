@@ -65,7 +65,9 @@ def listing_list(request):
             request, "marketplace/listing_list.html", context, status=404 if filterset.not_found else 400
         )
     search = filterset.search
-    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, PAGE_SIZE, counter=filterset.count_capped).get_page(
+        request.GET.get("page")
+    )
     for listing in page.object_list:
         listing.distance = distance_km(search.geo.point, listing.public_location) if search.geo else None
     radius = search.geo.radius_km if search.geo else DEFAULT_RADIUS_KM

@@ -142,6 +142,14 @@ DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
     "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
     "timeout": 10,
 }
+# Session settings for every connection: no JIT (ST_DWithin on geography has procost 10000, so
+# plan costs pass jit_above_cost and PostgreSQL spent 50-360 ms compiling queries that run in
+# 3 ms) and no parallel workers (20-40 ms to start, never paying back on a page of results).
+# bench/README.md has the measurements. DB_SESSION_OPTIONS replaces them.
+_session_options = os.environ.get("DB_SESSION_OPTIONS", "-c jit=off -c max_parallel_workers_per_gather=0")
+if _session_options:
+    _options = DATABASES["default"]["OPTIONS"]
+    _options["options"] = f"{_options.get('options', '')} {_session_options}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -164,3 +164,133 @@ def test_every_word_must_match(db):
 def test_compound_word_part_is_found_by_trigram(db):
     make_listing(title="Sykkelhjelm str M", category="bike-parts")
     assert titles(q="hjelm") == ["Sykkelhjelm str M"]
+
+
+# --- Access paths: the same results whichever way the database is asked ---------------------------
+
+
+def _bulk_listings(specs, *, owner=None):
+    """Many listings at once (bulk insert, public point = the given point), then ANALYZE so the
+    planner's estimates, which choose the access path, reflect them."""
+    from django.db import connection
+
+    from catalog.models import Category
+    from places.geo import make_point
+    from tests.factories import UserFactory
+
+    owner = owner or UserFactory()
+    categories = {c.slug: c for c in Category.objects.all()}
+    rows = [
+        Listing(
+            owner=owner,
+            kind="give",
+            title=title,
+            category=categories[category],
+            condition="good",
+            location=make_point(lat, lon),
+            public_location=make_point(lat, lon),
+            status=Listing.Status.ACTIVE,
+            published_at="2026-11-01T12:00:00Z",
+            expires_at="2027-01-01T12:00:00Z",
+        )
+        for title, category, lat, lon in specs
+    ]
+    Listing.objects.bulk_create(rows)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE marketplace_listing")
+
+
+def _grid(n, title, category="bicycles", *, lat=59.9184, lon=10.5874, step=0.0004):
+    side = math.ceil(math.sqrt(n))
+    return [(title, category, lat + (i // side) * step, lon + (i % side) * step) for i in range(n)]
+
+
+@pytest.fixture
+def dense_area(db):
+    """400 bikes in a dense grid around Bekkestua, 2 kayaks, a sofa, a bookcase and one book about bikes."""
+    specs = _grid(400, "Sykkel til salgs") + [
+        ("Kajakk med åre", "water-sports", 59.9190, 10.5880),
+        ("Kajakk, lite brukt", "water-sports", 59.9300, 10.6000),
+        ("Sofa tre seter", "sofas", 59.9195, 10.5890),
+        ("Bokhylle", "furniture", 59.9200, 10.5900),
+        ("Bok: sykkel i Norge", "books", 59.9250, 10.5950),
+    ]
+    _bulk_listings(specs)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "sykkel"},
+        {"q": "kajakk"},
+        {"q": "kajak"},
+        {"q": "sofa", "category": "furniture"},
+        {"category": "water-sports"},
+        {"q": "sykkel", "category": "books"},
+        {"q": "sykkel", "ordering": "-created"},
+        {"q": "sykkel", "ordering": "relevance"},
+        {"kind": "give", "condition": "good"},
+    ],
+)
+def test_both_access_paths_give_the_same_results(dense_area, params):
+    from marketplace.selectors import AccessPath, listing_search
+
+    filterset = ListingFilter(
+        {"near": f"{BEKKESTUA[0]},{BEKKESTUA[1]}", "radius_km": "3", **params},
+        queryset=Listing.objects.none(),
+    )
+    assert filterset.is_valid(), filterset.errors
+    walk = list(listing_search(filterset.search, path=AccessPath.WALK).values_list("pk", flat=True))
+    index_first = list(
+        listing_search(filterset.search, path=AccessPath.INDEX_FIRST).values_list("pk", flat=True)
+    )
+    if filterset.search.effective_ordering == "distance":
+        # Equal distances may come in either order: compare the sets and the distance order.
+        assert sorted(walk) == sorted(index_first)
+    else:
+        assert walk == index_first
+    assert walk, "each case finds something"
+
+
+def _path(**params):
+    from marketplace.selectors import listing_access_path
+
+    filterset = ListingFilter(
+        {"near": f"{BEKKESTUA[0]},{BEKKESTUA[1]}", "radius_km": "5", **params},
+        queryset=Listing.objects.none(),
+    )
+    assert filterset.is_valid(), filterset.errors
+    return listing_access_path(filterset.search)
+
+
+def test_a_common_term_walks_nearest_first_and_a_rare_one_uses_the_text_index(dense_area):
+    from marketplace.selectors import AccessPath
+
+    assert _path() == AccessPath.WALK
+    assert _path(q="sykkel") == AccessPath.WALK
+    assert _path(q="kajakk") == AccessPath.INDEX_FIRST
+    assert _path(category="water-sports") == AccessPath.INDEX_FIRST
+
+
+def test_a_common_term_in_a_category_where_it_hardly_occurs_does_not_walk(dense_area):
+    """The estimate of "sykkel" alone says walk; the probe of the nearest listings finds too few
+    in books, so the text and category indexes go first."""
+    from marketplace.selectors import AccessPath
+
+    assert _path(q="sykkel", category="books") == AccessPath.INDEX_FIRST
+
+
+def test_dense_counts_are_capped_and_small_ones_exact(db):
+    _bulk_listings(_grid(1010, "Sykkel", step=0.0002) + [("Kajakk", "water-sports", 59.9190, 10.5880)])
+    near = {"near": f"{BEKKESTUA[0]},{BEKKESTUA[1]}", "radius_km": "5"}
+    for params, expected in [
+        ({}, (1000, True)),
+        ({"q": "sykkel"}, (1000, True)),
+        ({"q": "sykkel", "ordering": "-created"}, (1000, True)),
+        ({"q": "kajakk"}, (1, False)),
+        ({"q": "kajakk", "radius_km": "0.01"}, (0, False)),
+    ]:
+        filterset = ListingFilter({**near, **params}, queryset=Listing.objects.none())
+        assert filterset.is_valid(), filterset.errors
+        assert filterset.count_capped() == expected, params
