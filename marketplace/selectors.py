@@ -10,7 +10,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -20,9 +19,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Sum,
-    Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
@@ -165,16 +161,23 @@ def _estimated_rows(listings: QuerySet) -> float:
 def _window_has(search: ListingSearch, conditions: Q, need: int) -> bool:
     """At least `need` matches among the WALK_WINDOW listings nearest the point: a bounded probe
     that catches what no estimate can, a common word in a category where it hardly occurs
-    ("sykkel" in books), which an unbounded walk would follow through the whole radius."""
+    ("sykkel" in books), which an unbounded walk would follow through the whole radius. The
+    conditions are computed in the inner (limited) query, so PostgreSQL evaluates them only for
+    the rows the outer LIMIT pulls: a common term stops after a few dozen rows."""
     geo = search.geo
     window = (
         _listings_visible(search)
         .filter(_in_radius_walkable(geo))
-        .annotate(hit=Case(When(conditions, then=Value(1)), default=Value(0)))
+        .annotate(hit=_per_row(conditions))
         .order_by(GeometryDistance("public_location", geo.point))
         .values("hit")[:WALK_WINDOW]
     )
-    return (window.aggregate(hits=Sum("hit"))["hits"] or 0) >= need
+    sql, params = window.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The inner SQL is Django's compilation of the queryset above; values travel as parameters.
+        probe = f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) w WHERE w.hit LIMIT %s) s"  # noqa: S608
+        cursor.execute(probe, [*params, need])
+        return cursor.fetchone()[0] >= need
 
 
 def listing_access_path(search: ListingSearch, *, for_count: bool = False) -> str:
