@@ -1,12 +1,14 @@
 """Every read of listings that is more than a get(): the one search used by the HTML list, the
 map and the API."""
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -240,15 +242,34 @@ def listing_search(search: ListingSearch, *, path: str | None = None) -> QuerySe
     )
 
 
-def listing_search_count(search: ListingSearch) -> tuple[int, bool]:
+CAPPED_COUNT_TTL = 60  # seconds a "1000+" is remembered for the same search
+
+
+def _count_key(search: ListingSearch) -> str:
+    geo = search.geo
+    where = (round(geo.point.x, 6), round(geo.point.y, 6), geo.radius_km) if geo else None
+    raw = repr((search.q, search.kind, search.category_ids, search.condition, where, search.viewer_id))
+    return "listing-count-capped:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def listing_search_count(search: ListingSearch, *, remember: bool = True) -> tuple[int, bool]:
     """The number of matches, capped at COUNT_CAP ("1000+"), and whether it was capped. On a
     walk the nearest-first ordering is kept, so counting stops after COUNT_CAP + 1 matches
-    instead of collecting the whole radius."""
+    instead of collecting the whole radius. Even so, 1,001 matches of a common word cost tens of
+    milliseconds in a dense area, so a capped answer is remembered for CAPPED_COUNT_TTL seconds
+    (a dense area stays dense for a minute); an exact count is never remembered."""
+    key = _count_key(search)
+    if remember and cache.get(key):
+        return COUNT_CAP, True
     path = listing_access_path(search, for_count=True) if search.geo is not None else None
     listings = listing_search(search, path=path)
     walks = path == AccessPath.WALK and search.effective_ordering == Ordering.DISTANCE
     count = (listings if walks else listings.order_by())[: COUNT_CAP + 1].count()
-    return (COUNT_CAP, True) if count > COUNT_CAP else (count, False)
+    if count > COUNT_CAP:
+        if remember:
+            cache.set(key, True, CAPPED_COUNT_TTL)
+        return COUNT_CAP, True
+    return count, False
 
 
 def listings_of_owner(*, owner, status: str | None = None) -> QuerySet[Listing]:

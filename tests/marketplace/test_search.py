@@ -294,3 +294,26 @@ def test_dense_counts_are_capped_and_small_ones_exact(db):
         filterset = ListingFilter({**near, **params}, queryset=Listing.objects.none())
         assert filterset.is_valid(), filterset.errors
         assert filterset.count_capped() == expected, params
+
+
+def test_a_capped_count_is_remembered_briefly_and_an_exact_one_never(db):
+    from marketplace.selectors import listing_search_count
+
+    _bulk_listings(_grid(1005, "Sykkel", step=0.0002))
+    filterset = ListingFilter(
+        {"near": f"{BEKKESTUA[0]},{BEKKESTUA[1]}", "radius_km": "5"}, queryset=Listing.objects.none()
+    )
+    assert filterset.is_valid()
+    assert listing_search_count(filterset.search) == (1000, True)
+    Listing.objects.filter(pk__in=Listing.objects.values("pk")[:10]).delete()
+    # 995 left: the remembered "1000+" still answers; counting afresh gives the exact number.
+    assert listing_search_count(filterset.search) == (1000, True)
+    assert listing_search_count(filterset.search, remember=False) == (995, False)
+
+    make_listing(title="Ny sykkel")  # exact counts are never remembered: the next count sees it
+    params = {"near": f"{BEKKESTUA[0]},{BEKKESTUA[1]}", "radius_km": "5", "q": "ny"}
+    small = ListingFilter(params, queryset=Listing.objects.none())
+    assert small.is_valid()
+    assert listing_search_count(small.search) == (1, False)
+    make_listing(title="Ny sykkel igjen")
+    assert listing_search_count(small.search) == (2, False)
