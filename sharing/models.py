@@ -1,0 +1,230 @@
+"""Lending: hubs, lendable items with their identical units, and reservations of a unit for a
+period. The database, not Python, guarantees that no unit is booked twice for overlapping time
+(an exclusion constraint over the active reservations)."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db.models import F, Func, Q, Value
+from django.utils.translation import gettext_lazy as _
+
+from core.search import SEARCH_CONFIG
+
+
+class TsTzRange(Func):
+    """tstzrange(start, end, '[)'): a period that includes its start and not its end, so a
+    booking that ends at 12:00 and the next that starts at 12:00 do not overlap."""
+
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class Hub(models.Model):
+    """A lending hub ("utlånssentral"): run by the municipality, a library, a club or volunteers.
+    Its location is public (an organisation's premises, not a home)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    address = models.CharField(_("address"), max_length=200)
+    location = models.PointField(_("location"), geography=True, srid=4326)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    rules = models.TextField(_("rules"), blank=True, help_text=_("What borrowers agree to."))
+    max_active_per_user = models.PositiveSmallIntegerField(
+        _("active bookings per borrower"),
+        default=3,
+        help_text=_("How many pending, confirmed or borrowed bookings one person may hold at this hub."),
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="HubStaff", related_name="staffed_hubs", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lending hub")
+        verbose_name_plural = _("lending hubs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HubStaff(models.Model):
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hub_memberships"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hub staff member")
+        verbose_name_plural = _("hub staff members")
+        constraints = [models.UniqueConstraint(fields=["hub", "user"], name="hubstaff_once_per_hub")]
+
+
+class Item(models.Model):
+    """Something to borrow. It belongs to a hub or to a resident ("personal"), never both. A hub
+    may have several identical units of it; a booking takes any free unit."""
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        IN_REPAIR = "in_repair", _("In repair")
+        RETIRED = "retired", _("Retired")
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, null=True, blank=True, related_name="items")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="lent_items",
+        help_text=_("For a resident's own item, instead of a hub."),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="lendable_items")
+    max_loan_days = models.PositiveSmallIntegerField(_("longest loan (days)"), default=7)
+    min_notice_hours = models.PositiveSmallIntegerField(_("minimum notice (hours)"), default=0)
+    deposit = models.CharField(
+        _("deposit"), max_length=200, blank=True, help_text=_("Agreed at pickup; no payments in Sirkel.")
+    )
+    age_limit = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    required_proof = models.CharField(
+        _("required proof"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example a wet card (våttkort) for kayaks: confirmed at booking, checked at pickup."),
+    )
+    accessories = models.JSONField(_("accessories"), default=list, blank=True)
+    pledge = models.CharField(
+        _("pledge"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the borrower promises in return, for example to pick up litter from the fjord."),
+    )
+    requires_approval = models.BooleanField(
+        _("needs approval"), default=False, help_text=_("Personal items always need the owner's approval.")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.AVAILABLE)
+    # A hub's item is at the hub (public). A personal item's exact point is private and its
+    # public point fuzzed once, as for listings (ARCHITECTURE.md).
+    location = models.PointField(_("location"), geography=True, srid=4326)
+    public_location = models.PointField(_("public location"), geography=True, srid=4326)
+    fuzz_seed = models.UUIDField(default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("lendable item")
+        verbose_name_plural = _("lendable items")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="item_search_gin"),
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="item_title_trgm"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hub__isnull=False, owner__isnull=True) | Q(hub__isnull=True, owner__isnull=False),
+                name="item_hub_or_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_personal(self) -> bool:
+        return self.hub_id is None
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.is_personal or self.requires_approval
+
+
+class Unit(models.Model):
+    """One physical copy of an item ("Kajakk 3")."""
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        IN_REPAIR = "in_repair", _("In repair")
+        RETIRED = "retired", _("Retired")
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="units")
+    label = models.CharField(_("label"), max_length=60)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.AVAILABLE)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["item", "pk"]
+        constraints = [models.UniqueConstraint(fields=["item", "label"], name="unit_label_once_per_item")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Reservation(models.Model):
+    """A unit booked for [start, end). Pending (awaiting approval), confirmed and checked-out
+    reservations hold their period; the exclusion constraint refuses any overlap among them."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CHECKED_OUT = "checked_out", _("Borrowed")
+        RETURNED = "returned", _("Returned")
+        CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Rejected")
+
+    ACTIVE = (Status.PENDING, Status.CONFIRMED, Status.CHECKED_OUT)
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reservations")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reservations")
+    borrower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reservations"
+    )
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    pledge_accepted = models.BooleanField(_("pledge accepted"), default=False)
+    proof_confirmed = models.BooleanField(_("proof confirmed"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        indexes = [models.Index(fields=["borrower", "status"], name="reservation_borrower_status")]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="reservation_starts_before_end"),
+            ExclusionConstraint(
+                name="reservation_no_overlap",
+                expressions=[
+                    ("unit", RangeOperators.EQUAL),
+                    (TsTzRange("start", "end", Value("[)")), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=["pending", "confirmed", "checked_out"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} ({self.start:%Y-%m-%d}–{self.end:%Y-%m-%d})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

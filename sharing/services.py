@@ -1,0 +1,237 @@
+"""Every write in lending: items and units, reservations and their decisions. Keyword-only
+arguments; side effects on commit. The no-double-booking guarantee is the database's (the
+exclusion constraint on Reservation); these services choose a free unit, explain refusals and
+keep the per-borrower limits under concurrent requests."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import Point
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from places.geo import fuzz_point
+from sharing.models import Hub, Item, Reservation, Unit
+from sharing.permissions import can_manage_item
+from sharing.selectors import next_free_period, units_free_for
+
+CONSTRAINT = "reservation_no_overlap"
+
+
+class ReservationError(Exception):
+    """A refused booking or change, with a message for the person; `status` is the HTTP status
+    to answer (400 bad period, 403 not allowed, 409 no unit free) and `suggestion` the next free
+    period when there is one."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 400,
+        field: str | None = None,
+        suggestion: tuple[datetime, datetime] | None = None,
+    ):
+        self.message = message
+        self.status = status
+        self.field = field
+        self.suggestion = suggestion
+        super().__init__(message)
+
+
+# --- Items ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemData:
+    title: str
+    category: object
+    description: str = ""
+    max_loan_days: int = 7
+    min_notice_hours: int = 0
+    deposit: str = ""
+    age_limit: int | None = None
+    required_proof: str = ""
+    accessories: tuple[str, ...] = ()
+    pledge: str = ""
+    requires_approval: bool = False
+
+
+def item_create(
+    *, data: ItemData, hub: Hub | None = None, owner=None, location: Point | None = None, units: int = 1
+) -> Item:
+    """A hub's item (at the hub) or a resident's own (`owner` and the exact `location`, kept
+    private; the public point is fuzzed once). `units` identical copies are created."""
+    if (hub is None) == (owner is None):
+        raise ValueError("An item belongs to a hub or to a person.")
+    if units < 1:
+        raise ReservationError(_("An item needs at least one unit."), field="units")
+    item = Item(
+        hub=hub,
+        owner=owner,
+        title=data.title,
+        description=data.description,
+        category=data.category,
+        max_loan_days=data.max_loan_days,
+        min_notice_hours=data.min_notice_hours,
+        deposit=data.deposit,
+        age_limit=data.age_limit,
+        required_proof=data.required_proof,
+        accessories=list(data.accessories),
+        pledge=data.pledge,
+        requires_approval=data.requires_approval,
+    )
+    if hub is not None:
+        item.location = item.public_location = hub.location
+    else:
+        if location is None:
+            raise ReservationError(_("Choose where the item can be picked up."), field="location")
+        item.location = location
+        item.public_location = fuzz_point(location, key=f"item:{item.fuzz_seed}")
+    with transaction.atomic():
+        item.save()
+        Unit.objects.bulk_create(
+            Unit(item=item, label=f"{data.title[:50]} {n}" if units > 1 else data.title[:60])
+            for n in range(1, units + 1)
+        )
+    return item
+
+
+# --- Reservations --------------------------------------------------------------------------------
+
+
+def _check_period(*, item: Item, start: datetime, end: datetime, now: datetime) -> None:
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValueError("Reservation times must be aware.")
+    if start >= end:
+        raise ReservationError(_("The end must be after the start."), field="end")
+    if start < now:
+        raise ReservationError(_("The start is in the past."), field="start")
+    if start < now + timedelta(hours=item.min_notice_hours):
+        raise ReservationError(
+            _("Book at least %(hours)s hours in advance.") % {"hours": item.min_notice_hours}, field="start"
+        )
+    if end - start > timedelta(days=item.max_loan_days):
+        raise ReservationError(
+            _("You can borrow this for at most %(days)s days.") % {"days": item.max_loan_days}, field="end"
+        )
+
+
+def _check_borrower(
+    *, item: Item, borrower, pledge_accepted: bool, proof_confirmed: bool, now: datetime
+) -> None:
+    if not borrower.is_active:
+        raise ReservationError(_("Your account cannot book."), status=403)
+    if item.owner_id == borrower.pk:
+        raise ReservationError(_("This is your own item."), status=400)
+    if item.pledge and not pledge_accepted:
+        raise ReservationError(_("Accept the pledge to borrow this."), field="pledge_accepted")
+    if item.required_proof and not proof_confirmed:
+        raise ReservationError(
+            _("Confirm that you have: %(proof)s.") % {"proof": item.required_proof}, field="proof_confirmed"
+        )
+    overdue = Reservation.objects.filter(
+        borrower=borrower, status=Reservation.Status.CHECKED_OUT, end__lt=now
+    )
+    if overdue.exists():
+        raise ReservationError(
+            _("Return what you have borrowed that is overdue before booking something new."), status=403
+        )
+    if item.hub_id is not None:
+        active = Reservation.objects.filter(
+            borrower=borrower, item__hub_id=item.hub_id, status__in=Reservation.ACTIVE
+        ).count()
+        if active >= item.hub.max_active_per_user:
+            raise ReservationError(
+                _("You already have %(n)s active bookings at %(hub)s, the most it allows.")
+                % {"n": active, "hub": item.hub.name},
+                status=403,
+            )
+
+
+def _no_unit_free(item: Item, start: datetime, end: datetime) -> ReservationError:
+    suggestion = next_free_period(item, after=start, length=end - start)
+    message = _("No %(item)s is free for that period.") % {"item": item.title}
+    if suggestion is not None:
+        message += " " + _("The next free period is %(start)s – %(end)s.") % {
+            "start": date_format(timezone.localtime(suggestion[0]), "SHORT_DATETIME_FORMAT"),
+            "end": date_format(timezone.localtime(suggestion[1]), "SHORT_DATETIME_FORMAT"),
+        }
+    return ReservationError(message, status=409, suggestion=suggestion)
+
+
+def reservation_create(
+    *,
+    item: Item,
+    borrower,
+    start: datetime,
+    end: datetime,
+    pledge_accepted: bool = False,
+    proof_confirmed: bool = False,
+) -> Reservation:
+    """Book any free unit of `item` for [start, end): pending where approval is needed, else
+    confirmed. Raises ReservationError (409 with the next free period when no unit is free).
+
+    Concurrency: the borrower's row is locked for the transaction, so their limits hold under
+    parallel requests; each candidate unit is tried in a savepoint, and the exclusion constraint
+    decides between two people racing for the last unit (the loser tries the next one)."""
+    now = timezone.now()
+    _check_period(item=item, start=start, end=end, now=now)
+    if item.status != Item.Status.AVAILABLE:
+        raise ReservationError(_("This item cannot be booked at the moment."), status=409)
+    status = Reservation.Status.PENDING if item.needs_approval else Reservation.Status.CONFIRMED
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=borrower.pk).first()
+        _check_borrower(
+            item=item,
+            borrower=borrower,
+            pledge_accepted=pledge_accepted,
+            proof_confirmed=proof_confirmed,
+            now=now,
+        )
+        for unit in units_free_for(item, start, end):
+            try:
+                with transaction.atomic():
+                    return Reservation.objects.create(
+                        item=item,
+                        unit=unit,
+                        borrower=borrower,
+                        start=start,
+                        end=end,
+                        status=status,
+                        pledge_accepted=bool(item.pledge) and pledge_accepted,
+                        proof_confirmed=bool(item.required_proof) and proof_confirmed,
+                    )
+            except IntegrityError as error:
+                if CONSTRAINT not in str(error):
+                    raise
+                # Someone took this unit for an overlapping period a moment ago: try the next.
+    raise _no_unit_free(item, start, end)
+
+
+def reservation_cancel(*, reservation: Reservation, by) -> Reservation:
+    """The borrower (or the hub's staff / the owner) cancels a booking that has not been picked
+    up. Its period is free again at once."""
+    if by.pk != reservation.borrower_id and not can_manage_item(by, reservation.item):
+        raise ReservationError(_("Not found."), status=404)
+    if reservation.status not in (Reservation.Status.PENDING, Reservation.Status.CONFIRMED):
+        raise ReservationError(_("Only a booking that has not been picked up can be cancelled."), status=409)
+    reservation.status = Reservation.Status.CANCELLED
+    reservation.cancelled_at = timezone.now()
+    reservation.save(update_fields=["status", "cancelled_at"])
+    return reservation
+
+
+def reservation_decide(*, reservation: Reservation, by, approve: bool) -> Reservation:
+    """Staff of the item's hub (or the personal owner) approve or reject a pending booking."""
+    if not can_manage_item(by, reservation.item):
+        raise ReservationError(_("Only the hub's staff or the owner can decide."), status=403)
+    if reservation.status != Reservation.Status.PENDING:
+        raise ReservationError(_("This booking is not waiting for a decision."), status=409)
+    reservation.status = Reservation.Status.CONFIRMED if approve else Reservation.Status.REJECTED
+    reservation.decided_at = timezone.now()
+    reservation.decided_by = by
+    reservation.save(update_fields=["status", "decided_at", "decided_by"])
+    return reservation
