@@ -1,11 +1,18 @@
 """Every read in lending that is more than a get(): free units, busy periods, the next free
 period. Periods are half-open, [start, end)."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.gis.db.models.functions import GeometryDistance
+from django.contrib.gis.measure import D
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from sharing.models import Item, Reservation, Unit
+from core.search import SEARCH_CONFIG, rank_query, text_match
+from places.geo import GeoQuery
+from sharing.models import Hub, Item, Reservation, Unit
 
 # How far ahead the next free period is looked for.
 SUGGESTION_HORIZON = timedelta(days=90)
@@ -76,3 +83,67 @@ def next_free_period(item: Item, *, after: datetime, length: timedelta) -> tuple
         if candidate <= horizon and (best is None or candidate < best):
             best = candidate
     return (best, best + length) if best is not None else None
+
+
+# --- Item search ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemSearch:
+    q: str = ""
+    category_ids: tuple[int, ...] = ()
+    hub_id: int | None = None
+    available: tuple[datetime, datetime] | None = None
+    geo: GeoQuery | None = None
+
+
+def items_public() -> QuerySet[Item]:
+    """Items anyone may see and book (not retired, not in repair), with `unit_count`, the
+    number of units that can be lent."""
+    return Item.objects.filter(status=Item.Status.AVAILABLE).annotate(
+        unit_count=Coalesce(Subquery(_lendable_units_count()), 0)
+    )
+
+
+def item_search(search: ItemSearch) -> QuerySet[Item]:
+    """Lendable items matching the search: text (Norwegian stemming, accents, typos, as for
+    listings), category with its children, hub, a unit free for the whole `available` period,
+    within the radius of the public point, nearest first by `<->` (else best match, else title)."""
+    items = items_public()
+    match = text_match(table=Item._meta.db_table, vector="search_vector", title="title", text=search.q)
+    if match is not None:
+        items = items.filter(match)
+    if search.category_ids:
+        items = items.filter(category_id__in=search.category_ids)
+    if search.hub_id is not None:
+        items = items.filter(hub_id=search.hub_id)
+    if search.available is not None:
+        start, end = search.available
+        free_unit = Unit.objects.filter(item=OuterRef("pk"), status=Unit.Status.AVAILABLE).exclude(
+            Exists(_overlapping(start, end).filter(unit=OuterRef("pk")))
+        )
+        items = items.filter(Exists(free_unit))
+    if search.geo is not None:
+        items = items.filter(public_location__dwithin=(search.geo.point, D(km=search.geo.radius_km)))
+        items = items.order_by(GeometryDistance("public_location", search.geo.point))
+    elif match is not None:
+        query = SearchQuery(rank_query(search.q), config=SEARCH_CONFIG, search_type="raw")
+        items = items.annotate(relevance=SearchRank(F("search_vector"), query)).order_by("-relevance", "pk")
+    else:
+        items = items.order_by("title", "pk")
+    return items.defer("location", "search_vector").select_related("hub", "category", "owner__profile")
+
+
+def _lendable_units_count():
+    """A subquery (not a join with GROUP BY, which would stop the index walking nearest-first)."""
+    return (
+        Unit.objects.filter(item=OuterRef("pk"), status=Unit.Status.AVAILABLE)
+        .order_by()
+        .values("item")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+def hubs_public() -> QuerySet[Hub]:
+    return Hub.objects.order_by("name")

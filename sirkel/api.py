@@ -13,6 +13,7 @@ from core.api import ApiError, error_body
 from marketplace.api import router as marketplace_router
 from places.api import router as places_router
 from places.geo import GeoParamError
+from sharing.api import hubs_router, items_router, reservations_router
 
 api = NinjaAPI(
     title="Sirkel API",
@@ -27,6 +28,9 @@ api.add_router("/categories", catalog_router)
 api.add_router("/listings", marketplace_router)
 api.add_router("/conversations", chat_router)
 api.add_router("/me", accounts_router)
+api.add_router("/hubs", hubs_router)
+api.add_router("/items", items_router)
+api.add_router("/reservations", reservations_router)
 
 
 def _field_name(loc: list) -> str:
