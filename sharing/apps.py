@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,9 @@ class SharingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sharing"
     verbose_name = _("Lending")
+
+    def ready(self) -> None:
+        from core.periodic import register
+        from sharing.tasks import loans_send_reminders
+
+        register(loans_send_reminders, every=timedelta(hours=1))

@@ -187,6 +187,12 @@ class Reservation(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         REJECTED = "rejected", _("Rejected")
 
+    class Condition(models.TextChoices):
+        OK = "ok", _("OK")
+        WORN = "worn", _("Worn")
+        DAMAGED = "damaged", _("Damaged")
+        MISSING_PARTS = "missing_parts", _("Missing parts")
+
     ACTIVE = (Status.PENDING, Status.CONFIRMED, Status.CHECKED_OUT)
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reservations")
@@ -205,6 +211,30 @@ class Reservation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Check-out: who handed out which unit when, with which accessories, proof seen.
+    checked_out_at = models.DateTimeField(_("handed out"), null=True, blank=True)
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accessories_out = models.JSONField(_("accessories handed out"), default=list, blank=True)
+    proof_verified = models.BooleanField(_("proof checked"), default=False)
+    # Check-in: condition report.
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    return_condition = models.CharField(
+        _("condition on return"), max_length=16, choices=Condition.choices, blank=True
+    )
+    return_notes = models.TextField(_("notes on return"), blank=True)
+    accessories_in = models.JSONField(_("accessories returned"), default=list, blank=True)
+    # The pledge's outcome (e.g. litter picked from the fjord), for the impact statistics.
+    pledge_bags = models.PositiveSmallIntegerField(_("bags of litter collected"), null=True, blank=True)
+    pledge_kg = models.DecimalField(
+        _("kg of litter collected"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    reminded_before_at = models.DateTimeField(null=True, blank=True)
+    reminded_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("reservation")
@@ -228,3 +258,13 @@ class Reservation(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.status == self.Status.CHECKED_OUT and self.end < timezone.now()
+
+    @property
+    def returned_late(self) -> bool:
+        return self.returned_at is not None and self.returned_at > self.end

@@ -235,3 +235,153 @@ def reservation_decide(*, reservation: Reservation, by, approve: bool) -> Reserv
     reservation.decided_by = by
     reservation.save(update_fields=["status", "decided_at", "decided_by"])
     return reservation
+
+
+# --- Check-out and check-in --------------------------------------------------------------------
+
+
+def reservation_check_out(
+    *, reservation: Reservation, by, accessories_present=(), proof_verified: bool = False
+) -> Reservation:
+    """Staff of the hub (or the owner) hand the unit out: from the booking's first day until its
+    end. Records who, when, the accessories handed out and that the proof was seen."""
+    item = reservation.item
+    if not can_manage_item(by, item):
+        raise ReservationError(_("Only the hub's staff or the owner can hand items out."), status=403)
+    if reservation.status != Reservation.Status.CONFIRMED:
+        raise ReservationError(_("Only a confirmed booking can be handed out."), status=409)
+    now = timezone.now()
+    if timezone.localdate(now) < timezone.localdate(reservation.start):
+        raise ReservationError(_("This booking starts on a later day."), status=409)
+    if now >= reservation.end:
+        raise ReservationError(_("This booking has already ended."), status=409)
+    if item.required_proof and not proof_verified:
+        raise ReservationError(
+            _("Check the borrower's proof (%(proof)s) before handing out.") % {"proof": item.required_proof},
+            field="proof_verified",
+        )
+    unknown = set(accessories_present) - set(item.accessories)
+    if unknown:
+        raise ReservationError(_("Unknown accessories: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    reservation.status = Reservation.Status.CHECKED_OUT
+    reservation.checked_out_at = now
+    reservation.checked_out_by = by
+    reservation.accessories_out = [a for a in item.accessories if a in set(accessories_present)]
+    reservation.proof_verified = bool(item.required_proof) and proof_verified
+    reservation.save(
+        update_fields=["status", "checked_out_at", "checked_out_by", "accessories_out", "proof_verified"]
+    )
+    return reservation
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    condition: str
+    notes: str = ""
+    accessories_returned: tuple[str, ...] = ()
+    pledge_bags: int | None = None
+    pledge_kg: float | None = None
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    reservation: Reservation
+    unit_in_repair: bool
+    # Future bookings of a unit sent to repair that no other unit could take: staff contact them.
+    unplaced: tuple[Reservation, ...] = ()
+
+
+def reservation_check_in(*, reservation: Reservation, by, report: CheckIn) -> CheckInResult:
+    """The unit comes back with a condition report. Damaged or incomplete: the unit goes to
+    repair and its future bookings move to other free units where they can. The loan is added
+    to the impact ledger (category, date returned)."""
+    from catalog.models import ImpactEntry
+    from catalog.services import impact_record
+
+    item = reservation.item
+    if not can_manage_item(by, item):
+        raise ReservationError(_("Only the hub's staff or the owner can take items back."), status=403)
+    if reservation.status != Reservation.Status.CHECKED_OUT:
+        raise ReservationError(_("This item is not out on this booking."), status=409)
+    if report.condition not in Reservation.Condition.values:
+        raise ReservationError(_("Choose the condition."), field="condition")
+    for value, field in ((report.pledge_bags, "pledge_bags"), (report.pledge_kg, "pledge_kg")):
+        if value is not None and not 0 <= value <= 10_000:
+            raise ReservationError(_("Give a number between 0 and 10000."), field=field)
+    now = timezone.now()
+    to_repair = report.condition in (Reservation.Condition.DAMAGED, Reservation.Condition.MISSING_PARTS)
+    with transaction.atomic():
+        reservation.status = Reservation.Status.RETURNED
+        reservation.returned_at = now
+        reservation.returned_by = by
+        reservation.return_condition = report.condition
+        reservation.return_notes = report.notes[:5000]
+        reservation.accessories_in = [a for a in item.accessories if a in set(report.accessories_returned)]
+        reservation.pledge_bags = report.pledge_bags if item.pledge else None
+        reservation.pledge_kg = report.pledge_kg if item.pledge else None
+        reservation.save()
+        unplaced: tuple[Reservation, ...] = ()
+        if to_repair:
+            Unit.objects.filter(pk=reservation.unit_id).update(status=Unit.Status.IN_REPAIR)
+            unplaced = _move_future_bookings(reservation.unit_id, after=now)
+            if not Unit.objects.filter(item=item, status=Unit.Status.AVAILABLE).exists():
+                Item.objects.filter(pk=item.pk).update(status=Item.Status.IN_REPAIR)
+        impact_record(
+            kind=ImpactEntry.Kind.LOAN,
+            category=item.category,
+            occurred_on=timezone.localdate(now),
+            source="sharing.reservation",
+            source_id=reservation.pk,
+        )
+    return CheckInResult(reservation=reservation, unit_in_repair=to_repair, unplaced=unplaced)
+
+
+def _move_future_bookings(unit_id: int, *, after: datetime) -> tuple[Reservation, ...]:
+    """Give the unit's coming bookings another free unit; return those that found none."""
+    unplaced = []
+    coming = Reservation.objects.filter(
+        unit_id=unit_id, status__in=(Reservation.Status.PENDING, Reservation.Status.CONFIRMED), end__gt=after
+    ).select_related("item")
+    for booking in coming.order_by("start"):
+        for unit in units_free_for(booking.item, booking.start, booking.end).exclude(pk=unit_id):
+            try:
+                with transaction.atomic():
+                    Reservation.objects.filter(pk=booking.pk).update(unit=unit)
+                break
+            except IntegrityError as error:
+                if CONSTRAINT not in str(error):
+                    raise
+        else:
+            unplaced.append(booking)
+    return tuple(unplaced)
+
+
+# --- Reminders ------------------------------------------------------------------------------------
+
+
+def loans_remind_due(*, now: datetime | None = None) -> int:
+    """Borrowed items due back tomorrow get one reminder, and another on the due day. Returns
+    how many emails were sent. Each is claimed first, so two workers never send the same one."""
+    from accounts.notify import send_to_user
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    out = Reservation.objects.filter(status=Reservation.Status.CHECKED_OUT).select_related(
+        "item__hub", "borrower__profile"
+    )
+    sent = 0
+    for loan in out.filter(end__gt=now, reminded_before_at__isnull=True):
+        if timezone.localdate(loan.end) != today + timedelta(days=1):
+            continue
+        if Reservation.objects.filter(pk=loan.pk, reminded_before_at__isnull=True).update(
+            reminded_before_at=now
+        ):
+            send_to_user(user=loan.borrower, template="sharing/email/due_tomorrow", context={"loan": loan})
+            sent += 1
+    for loan in out.filter(reminded_due_at__isnull=True):
+        if timezone.localdate(loan.end) > today:
+            continue
+        if Reservation.objects.filter(pk=loan.pk, reminded_due_at__isnull=True).update(reminded_due_at=now):
+            send_to_user(user=loan.borrower, template="sharing/email/due_today", context={"loan": loan})
+            sent += 1
+    return sent
