@@ -19,6 +19,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+# The key gunicorn runs with; a benchmark that creates API tokens or sessions in-process sets it
+# before Django starts (setup_django(..., secret_key=True)), since tokens are keyed by it.
+BENCH_SECRET_KEY = os.environ.get("BENCH_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
 VENV_BIN = ROOT / ".venv" / "bin"
 
 
@@ -187,7 +190,7 @@ class Gunicorn:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "sirkel.settings.production",
-            "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
+            "SECRET_KEY": BENCH_SECRET_KEY,
             "DATABASE_URL": self.database_url,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",
