@@ -7,6 +7,7 @@ from accounts.services import profile_ensure, roles_ensure, user_add_role
 from cms.services import site_ensure
 from marketplace.demo import demo_listings_ensure
 from places.models import Place
+from sharing.demo import demo_lending_ensure
 
 DEMO_PASSWORD = "sirkel-demo-2026"  # noqa: S105  (demo data only, printed in the README)
 DEMO_USERS = [
@@ -44,4 +45,7 @@ class Command(BaseCommand):
             email=admin.email, defaults={"verified": True, "primary": True}
         )
         made = demo_listings_ensure()
-        self.stdout.write(self.style.SUCCESS(f"Demo data is in place ({made} new listings)."))
+        items = demo_lending_ensure()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data is in place ({made} new listings, {items} new lendable items).")
+        )
