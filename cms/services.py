@@ -67,7 +67,14 @@ def site_ensure() -> HomePage:
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 # Shared vocabulary the editors maintain in the admin (model permissions).
-EDITOR_MODEL_PERMISSIONS = (("catalog", "add_category"), ("catalog", "change_category"))
+EDITOR_MODEL_PERMISSIONS = (
+    ("catalog", "add_category"),
+    ("catalog", "change_category"),
+    ("sharing", "add_hub"),
+    ("sharing", "change_hub"),
+    ("sharing", "add_item"),
+    ("sharing", "change_item"),
+)
 EDITOR_COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),

@@ -8,7 +8,7 @@ from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from places.geo import GeoQuery
@@ -29,6 +29,13 @@ def units_free_for(item: Item, start: datetime, end: datetime) -> QuerySet[Unit]
         .exclude(Exists(_overlapping(start, end).filter(unit=OuterRef("pk"))))
         .order_by("pk")
     )
+
+
+def lendable_and_idle_units(item: Item) -> tuple[int, int]:
+    """How many units can be lent, and how many of those hold no current or coming booking."""
+    lendable = Unit.objects.filter(item=item, status=Unit.Status.AVAILABLE)
+    ahead = Reservation.objects.filter(unit=OuterRef("pk"), status__in=Reservation.ACTIVE, end__gt=Now())
+    return lendable.count(), lendable.exclude(Exists(ahead)).count()
 
 
 def busy_periods(item: Item, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from places.geo import fuzz_point
-from sharing.models import Hub, Item, Reservation, Unit
+from sharing.models import Hub, HubStaff, Item, Reservation, Unit
 from sharing.permissions import can_manage_item
 from sharing.selectors import next_free_period, units_free_for
 
@@ -385,3 +385,54 @@ def loans_remind_due(*, now: datetime | None = None) -> int:
             send_to_user(user=loan.borrower, template="sharing/email/due_today", context={"loan": loan})
             sent += 1
     return sent
+
+
+# --- Hubs and catalogue (staff tools) --------------------------------------------------------------
+
+
+def hub_staff_set(*, hub: Hub, users) -> None:
+    """Exactly these people staff the hub; each gets the hub_staff role."""
+    from accounts.models import Role
+    from accounts.services import user_add_role
+
+    wanted = {u.pk: u for u in users}
+    with transaction.atomic():
+        HubStaff.objects.filter(hub=hub).exclude(user_id__in=wanted).delete()
+        for user in wanted.values():
+            HubStaff.objects.get_or_create(hub=hub, user=user)
+            user_add_role(user=user, role=Role.HUB_STAFF)
+
+
+def item_units_set(*, item: Item, count: int) -> None:
+    """Grow or shrink an item to `count` lendable units. Shrinking retires the newest units that
+    hold no coming or current bookings; it refuses when too few are free of them."""
+    if count < 1:
+        raise ReservationError(_("An item needs at least one unit."), field="units")
+    with transaction.atomic():
+        lendable = list(
+            Unit.objects.select_for_update().filter(item=item, status=Unit.Status.AVAILABLE).order_by("pk")
+        )
+        if count > len(lendable):
+            taken = set(Unit.objects.filter(item=item).values_list("label", flat=True))
+            new, n = [], 1
+            while len(new) < count - len(lendable):
+                label = f"{item.title[:50]} {n}"
+                if label not in taken:
+                    new.append(Unit(item=item, label=label))
+                n += 1
+            Unit.objects.bulk_create(new)
+            return
+        surplus = len(lendable) - count
+        busy = set(
+            Reservation.objects.filter(
+                unit__in=lendable, status__in=Reservation.ACTIVE, end__gt=timezone.now()
+            ).values_list("unit_id", flat=True)
+        )
+        idle = [u for u in reversed(lendable) if u.pk not in busy][:surplus]
+        if len(idle) < surplus:
+            raise ReservationError(
+                _("Only %(n)s units have no bookings ahead; cancel or move bookings first.")
+                % {"n": len(idle)},
+                field="units",
+            )
+        Unit.objects.filter(pk__in=[u.pk for u in idle]).update(status=Unit.Status.RETIRED)
