@@ -207,8 +207,8 @@ def overlaps_by_sql() -> int:
             "SELECT count(*) FROM sharing_reservation a JOIN sharing_reservation b"
             " ON a.unit_id = b.unit_id AND a.id < b.id"
             " AND a.start < b.end AND b.start < a.end"
-            " WHERE a.status IN ('pending', 'confirmed', 'checked_out')"
-            " AND b.status IN ('pending', 'confirmed', 'checked_out')"
+            " WHERE a.status IN ('held', 'pending', 'confirmed', 'checked_out')"
+            " AND b.status IN ('held', 'pending', 'confirmed', 'checked_out')"
         )
         return cur.fetchone()[0]
 

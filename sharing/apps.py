@@ -11,6 +11,7 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         from core.periodic import register
-        from sharing.tasks import loans_send_reminders
+        from sharing.tasks import holds_expire, loans_send_reminders
 
         register(loans_send_reminders, every=timedelta(hours=1))
+        register(holds_expire, every=timedelta(minutes=15))

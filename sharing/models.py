@@ -180,6 +180,7 @@ class Reservation(models.Model):
     reservations hold their period; the exclusion constraint refuses any overlap among them."""
 
     class Status(models.TextChoices):
+        HELD = "held", _("Held for you")
         PENDING = "pending", _("Awaiting approval")
         CONFIRMED = "confirmed", _("Confirmed")
         CHECKED_OUT = "checked_out", _("Borrowed")
@@ -193,7 +194,8 @@ class Reservation(models.Model):
         DAMAGED = "damaged", _("Damaged")
         MISSING_PARTS = "missing_parts", _("Missing parts")
 
-    ACTIVE = (Status.PENDING, Status.CONFIRMED, Status.CHECKED_OUT)
+    # Held: offered to the first on the waitlist, kept for them until `hold_until`.
+    ACTIVE = (Status.HELD, Status.PENDING, Status.CONFIRMED, Status.CHECKED_OUT)
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reservations")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reservations")
@@ -211,6 +213,7 @@ class Reservation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    hold_until = models.DateTimeField(_("held until"), null=True, blank=True)
     # Check-out: who handed out which unit when, with which accessories, proof seen.
     checked_out_at = models.DateTimeField(_("handed out"), null=True, blank=True)
     checked_out_by = models.ForeignKey(
@@ -248,7 +251,7 @@ class Reservation(models.Model):
                     ("unit", RangeOperators.EQUAL),
                     (TsTzRange("start", "end", Value("[)")), RangeOperators.OVERLAPS),
                 ],
-                condition=Q(status__in=["pending", "confirmed", "checked_out"]),
+                condition=Q(status__in=["held", "pending", "confirmed", "checked_out"]),
             ),
         ]
 
@@ -268,3 +271,47 @@ class Reservation(models.Model):
     @property
     def returned_late(self) -> bool:
         return self.returned_at is not None and self.returned_at > self.end
+
+
+class WaitlistEntry(models.Model):
+    """ "Tell me when it's free": someone who wants the item for a period in which no unit is
+    free. When a booking is cancelled, the first in line whose period now fits is offered it: a
+    held reservation they confirm before `hold_until`, else the next in line gets the offer."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered")
+        BOOKED = "booked", _("Booked")
+        EXPIRED = "expired", _("Offer expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN = (Status.WAITING, Status.OFFERED)
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="waitlist")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    # Staff may reorder the queue; lower goes first, then the earlier entry.
+    position = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    pledge_accepted = models.BooleanField(default=False)
+    proof_confirmed = models.BooleanField(default=False)
+    offer = models.OneToOneField(
+        Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entry"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+        ordering = ["position", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="waitlist_starts_before_end"),
+            models.UniqueConstraint(
+                fields=["item", "user", "start", "end"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waitlist_once_per_period",
+            ),
+        ]

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from places.geo import fuzz_point
-from sharing.models import Hub, HubStaff, Item, Reservation, Unit
+from sharing.models import Hub, HubStaff, Item, Reservation, Unit, WaitlistEntry
 from sharing.permissions import can_manage_item
 from sharing.selectors import next_free_period, units_free_for
 
@@ -216,11 +216,20 @@ def reservation_cancel(*, reservation: Reservation, by) -> Reservation:
     up. Its period is free again at once."""
     if by.pk != reservation.borrower_id and not can_manage_item(by, reservation.item):
         raise ReservationError(_("Not found."), status=404)
-    if reservation.status not in (Reservation.Status.PENDING, Reservation.Status.CONFIRMED):
+    if reservation.status not in (
+        Reservation.Status.HELD,
+        Reservation.Status.PENDING,
+        Reservation.Status.CONFIRMED,
+    ):
         raise ReservationError(_("Only a booking that has not been picked up can be cancelled."), status=409)
-    reservation.status = Reservation.Status.CANCELLED
-    reservation.cancelled_at = timezone.now()
-    reservation.save(update_fields=["status", "cancelled_at"])
+    with transaction.atomic():
+        reservation.status = Reservation.Status.CANCELLED
+        reservation.cancelled_at = timezone.now()
+        reservation.save(update_fields=["status", "cancelled_at"])
+        WaitlistEntry.objects.filter(offer=reservation, status=WaitlistEntry.Status.OFFERED).update(
+            status=WaitlistEntry.Status.WITHDRAWN
+        )
+        _offer_freed_period(reservation.item_id)
     return reservation
 
 
@@ -340,7 +349,9 @@ def _move_future_bookings(unit_id: int, *, after: datetime) -> tuple[Reservation
     """Give the unit's coming bookings another free unit; return those that found none."""
     unplaced = []
     coming = Reservation.objects.filter(
-        unit_id=unit_id, status__in=(Reservation.Status.PENDING, Reservation.Status.CONFIRMED), end__gt=after
+        unit_id=unit_id,
+        status__in=(Reservation.Status.HELD, Reservation.Status.PENDING, Reservation.Status.CONFIRMED),
+        end__gt=after,
     ).select_related("item")
     for booking in coming.order_by("start"):
         for unit in units_free_for(booking.item, booking.start, booking.end).exclude(pk=unit_id):
@@ -436,3 +447,168 @@ def item_units_set(*, item: Item, count: int) -> None:
                 field="units",
             )
         Unit.objects.filter(pk__in=[u.pk for u in idle]).update(status=Unit.Status.RETIRED)
+
+
+# --- Waitlist -----------------------------------------------------------------------------------
+
+HOLD_FOR = timedelta(hours=24)
+
+
+def waitlist_join(
+    *,
+    item: Item,
+    user,
+    start: datetime,
+    end: datetime,
+    pledge_accepted: bool = False,
+    proof_confirmed: bool = False,
+) -> WaitlistEntry:
+    """Queue for a period in which no unit is free. The same rules as booking apply, so that an
+    offer can become a booking without asking again."""
+    now = timezone.now()
+    _check_period(item=item, start=start, end=end, now=now)
+    if item.owner_id == user.pk:
+        raise ReservationError(_("This is your own item."))
+    if item.pledge and not pledge_accepted:
+        raise ReservationError(_("Accept the pledge to borrow this."), field="pledge_accepted")
+    if item.required_proof and not proof_confirmed:
+        raise ReservationError(
+            _("Confirm that you have: %(proof)s.") % {"proof": item.required_proof}, field="proof_confirmed"
+        )
+    if units_free_for(item, start, end).exists():
+        raise ReservationError(_("A unit is free for that period: book it instead."), status=409)
+    try:
+        with transaction.atomic():
+            return WaitlistEntry.objects.create(
+                item=item,
+                user=user,
+                start=start,
+                end=end,
+                pledge_accepted=pledge_accepted,
+                proof_confirmed=proof_confirmed,
+            )
+    except IntegrityError:
+        raise ReservationError(_("You are already on the waitlist for this period."), status=409) from None
+
+
+def _offer_freed_period(item_id: int) -> None:
+    transaction.on_commit(lambda: _enqueue_offer(item_id))
+
+
+def _enqueue_offer(item_id: int) -> None:
+    from sharing.tasks import waitlist_offer_task
+
+    waitlist_offer_task.enqueue(item_id)
+
+
+def waitlist_offer(*, item: Item, now: datetime | None = None) -> list[WaitlistEntry]:
+    """Offer free units to waiting people in queue order: each whose period now fits gets a
+    held reservation for HOLD_FOR and an email. Entries whose period has begun expire."""
+    from accounts.notify import send_to_user
+
+    now = now or timezone.now()
+    offered = []
+    waiting = WaitlistEntry.objects.filter(item=item, status=WaitlistEntry.Status.WAITING).select_related(
+        "user"
+    )
+    for entry in waiting:
+        if entry.start <= now:
+            WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.EXPIRED)
+            continue
+        with transaction.atomic():
+            # Two workers offering at once: each entry is handled by one of them.
+            locked = (
+                WaitlistEntry.objects.select_for_update(skip_locked=True)
+                .filter(pk=entry.pk, status=WaitlistEntry.Status.WAITING)
+                .first()
+            )
+            hold = _hold_a_unit(item, locked, until=now + HOLD_FOR) if locked else None
+            if hold is None:
+                continue
+            locked.status, locked.offer = WaitlistEntry.Status.OFFERED, hold
+            locked.save(update_fields=["status", "offer"])
+        send_to_user(
+            user=entry.user, template="sharing/email/waitlist_offer", context={"entry": locked, "hold": hold}
+        )
+        offered.append(locked)
+    return offered
+
+
+def _hold_a_unit(item: Item, entry: WaitlistEntry, *, until: datetime) -> Reservation | None:
+    for unit in units_free_for(item, entry.start, entry.end):
+        try:
+            with transaction.atomic():
+                return Reservation.objects.create(
+                    item=item,
+                    unit=unit,
+                    borrower_id=entry.user_id,
+                    start=entry.start,
+                    end=entry.end,
+                    status=Reservation.Status.HELD,
+                    hold_until=until,
+                    pledge_accepted=entry.pledge_accepted,
+                    proof_confirmed=entry.proof_confirmed,
+                )
+        except IntegrityError as error:
+            if CONSTRAINT not in str(error):
+                raise
+    return None
+
+
+def waitlist_accept(*, entry: WaitlistEntry, by) -> Reservation:
+    """The person offered a held period takes it: it becomes a booking (pending where approval
+    is needed)."""
+    if by.pk != entry.user_id:
+        raise ReservationError(_("Not found."), status=404)
+    hold = entry.offer
+    if entry.status != WaitlistEntry.Status.OFFERED or hold is None or hold.status != Reservation.Status.HELD:
+        raise ReservationError(_("This offer is no longer open."), status=409)
+    if hold.hold_until <= timezone.now():
+        raise ReservationError(_("This offer has expired."), status=409)
+    with transaction.atomic():
+        hold.status = (
+            Reservation.Status.PENDING if entry.item.needs_approval else Reservation.Status.CONFIRMED
+        )
+        hold.hold_until = None
+        hold.save(update_fields=["status", "hold_until"])
+        WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.BOOKED)
+    return hold
+
+
+def waitlist_leave(*, entry: WaitlistEntry, by) -> None:
+    """Leave the queue (or decline an offer, which passes it on to the next in line)."""
+    if by.pk != entry.user_id:
+        raise ReservationError(_("Not found."), status=404)
+    if entry.status not in WaitlistEntry.OPEN:
+        raise ReservationError(_("You are not waiting for this any more."), status=409)
+    with transaction.atomic():
+        WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.WITHDRAWN)
+        if entry.offer_id and Reservation.objects.filter(
+            pk=entry.offer_id, status=Reservation.Status.HELD
+        ).update(status=Reservation.Status.CANCELLED, cancelled_at=timezone.now()):
+            _offer_freed_period(entry.item_id)
+
+
+def waitlist_move(*, entry: WaitlistEntry, by, position: int) -> None:
+    """Staff reorder the queue (lower goes first)."""
+    if not can_manage_item(by, entry.item):
+        raise ReservationError(_("Only the hub's staff or the owner can reorder the waitlist."), status=403)
+    WaitlistEntry.objects.filter(pk=entry.pk).update(position=max(0, min(position, 1_000_000)))
+
+
+def holds_expire_due(*, now: datetime | None = None) -> int:
+    """Offers not taken in time: the hold is released and the next in line is offered it."""
+    now = now or timezone.now()
+    expired = 0
+    for hold in Reservation.objects.filter(status=Reservation.Status.HELD, hold_until__lte=now):
+        with transaction.atomic():
+            if not Reservation.objects.filter(pk=hold.pk, status=Reservation.Status.HELD).update(
+                status=Reservation.Status.CANCELLED, cancelled_at=now
+            ):
+                continue
+            WaitlistEntry.objects.filter(offer_id=hold.pk, status=WaitlistEntry.Status.OFFERED).update(
+                status=WaitlistEntry.Status.EXPIRED
+            )
+            _offer_freed_period(hold.item_id)
+            expired += 1
+    return expired

@@ -8,3 +8,14 @@ from sharing import services
 @task()
 def loans_send_reminders() -> int:
     return services.loans_remind_due()
+
+
+@task()
+def waitlist_offer_task(item_id: int) -> int:
+    item = services.Item.objects.filter(pk=item_id).first()
+    return len(services.waitlist_offer(item=item)) if item else 0
+
+
+@task()
+def holds_expire() -> int:
+    return services.holds_expire_due()
