@@ -154,3 +154,63 @@ def _lendable_units_count():
 
 def hubs_public() -> QuerySet[Hub]:
     return Hub.objects.order_by("name")
+
+
+# --- Staff reports ----------------------------------------------------------------------------------
+
+
+def overdue_loans(hub: Hub) -> QuerySet[Reservation]:
+    """Borrowed and not back by the end, oldest first, with the borrower's contact details
+    (shown to that hub's staff only)."""
+    return (
+        Reservation.objects.filter(item__hub=hub, status=Reservation.Status.CHECKED_OUT, end__lt=Now())
+        .select_related("item", "unit", "borrower__profile")
+        .order_by("end")
+    )
+
+
+def units_out_of_lending(hub: Hub) -> QuerySet[Unit]:
+    """Units in repair or missing (retired after a loss), for the hub's follow-up."""
+    return (
+        Unit.objects.filter(item__hub=hub)
+        .exclude(status=Unit.Status.AVAILABLE)
+        .select_related("item")
+        .order_by("item__title", "label")
+    )
+
+
+def utilisation(hub: Hub, *, start: datetime, end: datetime) -> list[dict]:
+    """Share of unit-days lent per item in [start, end): booked time of confirmed, borrowed and
+    returned reservations, clipped to the window, over the window × lendable units. High: buy
+    more; near zero: consider retiring."""
+    window = (end - start).total_seconds()
+    rows = []
+    items = Item.objects.filter(hub=hub).exclude(status=Item.Status.RETIRED).order_by("title")
+    lent = Reservation.objects.filter(
+        item__hub=hub,
+        status__in=(
+            Reservation.Status.CONFIRMED,
+            Reservation.Status.CHECKED_OUT,
+            Reservation.Status.RETURNED,
+        ),
+        start__lt=end,
+        end__gt=start,
+    ).values_list("item_id", "start", "end")
+    seconds: dict[int, float] = {}
+    for item_id, booked_from, booked_until in lent:
+        seconds[item_id] = (
+            seconds.get(item_id, 0.0) + (min(booked_until, end) - max(booked_from, start)).total_seconds()
+        )
+    units = dict(
+        Unit.objects.filter(item__hub=hub)
+        .exclude(status=Unit.Status.RETIRED)
+        .values("item_id")
+        .annotate(n=Count("pk"))
+        .values_list("item_id", "n")
+    )
+    for item in items:
+        capacity = window * max(units.get(item.pk, 0), 1)
+        rows.append(
+            {"item": item, "units": units.get(item.pk, 0), "share": seconds.get(item.pk, 0.0) / capacity}
+        )
+    return rows

@@ -612,3 +612,58 @@ def holds_expire_due(*, now: datetime | None = None) -> int:
             _offer_freed_period(hold.item_id)
             expired += 1
     return expired
+
+
+# --- Extensions -------------------------------------------------------------------------------------
+
+
+def reservation_extend(*, reservation: Reservation, by, until: datetime) -> Reservation:
+    """The borrower keeps the same unit longer, if that unit is free until `until` and the loan
+    stays within the item's longest loan."""
+    if by.pk != reservation.borrower_id:
+        raise ReservationError(_("Not found."), status=404)
+    if reservation.status not in (Reservation.Status.CONFIRMED, Reservation.Status.CHECKED_OUT):
+        raise ReservationError(_("Only a confirmed or current loan can be extended."), status=409)
+    if timezone.is_naive(until):
+        raise ValueError("Reservation times must be aware.")
+    if until <= reservation.end:
+        raise ReservationError(_("Choose an end after the current one."), field="end")
+    if reservation.is_overdue:
+        raise ReservationError(_("This loan is overdue: return it first."), status=403)
+    item = reservation.item
+    if until - reservation.start > timedelta(days=item.max_loan_days):
+        raise ReservationError(
+            _("You can borrow this for at most %(days)s days.") % {"days": item.max_loan_days}, field="end"
+        )
+    previous = reservation.end
+    try:
+        with transaction.atomic():
+            reservation.end = until
+            reservation.save(update_fields=["end"])
+    except IntegrityError as error:
+        if CONSTRAINT not in str(error):
+            raise
+        reservation.end = previous
+        raise ReservationError(
+            _("Someone has booked it after you; it cannot be extended to then."), status=409
+        ) from None
+    return reservation
+
+
+def reservations_extend_all(
+    *, borrower, days: int
+) -> tuple[list[Reservation], list[tuple[Reservation, str]]]:
+    """ "Extend all": each of the borrower's current loans by `days` where it can be; returns the
+    extended ones and the others with the reason."""
+    extended, refused = [], []
+    current = Reservation.objects.filter(
+        borrower=borrower, status=Reservation.Status.CHECKED_OUT
+    ).select_related("item")
+    for loan in current.order_by("end"):
+        try:
+            extended.append(
+                reservation_extend(reservation=loan, by=borrower, until=loan.end + timedelta(days=days))
+            )
+        except ReservationError as error:
+            refused.append((loan, error.message))
+    return extended, refused
