@@ -17,7 +17,13 @@ from sharing.models import Hub, Item, Reservation
 from sharing.periods import PeriodError, parse_moment, parse_window
 from sharing.permissions import can_view_reservation
 from sharing.selectors import busy_periods, hubs_public, items_public
-from sharing.services import ReservationError, reservation_cancel, reservation_create
+from sharing.services import (
+    ReservationError,
+    reservation_cancel,
+    reservation_create,
+    reservation_extend,
+    waitlist_join,
+)
 
 hubs_router = Router(tags=["lending"])
 items_router = Router(tags=["lending"])
@@ -302,3 +308,88 @@ def reservation_delete(request: HttpRequest, reservation_id: int):
     except ReservationError as error:
         return _error(error)
     return Status(204, None)
+
+
+class WaitlistIn(Schema):
+    start: str = Field(..., description="ISO time (local Oslo time if no offset).")
+    end: str
+    pledge_accepted: bool = False
+    proof_confirmed: bool = False
+
+
+class WaitlistOut(Schema):
+    id: int
+    item: int
+    start: datetime
+    end: datetime
+    status: str
+
+
+@items_router.post(
+    "/{int:item_id}/waitlist",
+    response={201: WaitlistOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ConflictOut},
+    auth=auth,
+)
+def waitlist_join_endpoint(request: HttpRequest, item_id: int, payload: WaitlistIn):
+    """ "Tell me when it's free": queue for a period in which no unit is free (409 if one is). When
+    a booking is cancelled, the first in line whose period fits gets it held for 24 hours."""
+    item = _visible_item(item_id)
+    try:
+        start = parse_moment(payload.start, field="start")
+        end = parse_moment(payload.end, field="end")
+    except PeriodError as error:
+        raise ApiError(_("Invalid input."), errors={error.field: [error.message]}) from None
+    try:
+        entry = waitlist_join(
+            item=item,
+            user=request.user,
+            start=start,
+            end=end,
+            pledge_accepted=payload.pledge_accepted,
+            proof_confirmed=payload.proof_confirmed,
+        )
+    except ReservationError as error:
+        return _error(error)
+    local = timezone.localtime
+    return Status(
+        201,
+        {
+            "id": entry.pk,
+            "item": item.pk,
+            "start": local(entry.start),
+            "end": local(entry.end),
+            "status": entry.status,
+        },
+    )
+
+
+class ExtendIn(Schema):
+    end: str = Field(..., description="The new end, ISO time (local Oslo time if no offset).")
+
+
+@reservations_router.post(
+    "/{int:reservation_id}/extend",
+    response={
+        200: ReservationOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ConflictOut,
+    },
+    auth=auth,
+)
+def reservation_extend_endpoint(request: HttpRequest, reservation_id: int, payload: ExtendIn):
+    """The borrower keeps the same unit until `end`, if it is free until then (409 if not)."""
+    reservation = get_object_or_404(Reservation.objects.select_related("item"), pk=reservation_id)
+    if reservation.borrower_id != request.user.pk:
+        raise ApiError(_("Not found."), status=404)
+    try:
+        until = parse_moment(payload.end, field="end")
+    except PeriodError as error:
+        raise ApiError(_("Invalid input."), errors={error.field: [error.message]}) from None
+    try:
+        reservation = reservation_extend(reservation=reservation, by=request.user, until=until)
+    except ReservationError as error:
+        return _error(error)
+    return reservation_out(reservation)

@@ -215,3 +215,38 @@ def test_hubs_are_listed_with_location(hub):
     assert body["count"] == 1
     assert body["results"][0]["name"] == hub.name
     assert (body["results"][0]["lat"], body["results"][0]["lon"]) == (59.896, 10.627)
+
+
+def test_waitlist_join_by_api_only_when_full(hub, borrower):
+    item = make_item(hub=hub)
+    body = {"start": days_ahead(2).isoformat(), "end": days_ahead(3).isoformat()}
+    client = login(UserFactory())
+
+    def join():
+        return client.post(
+            f"/api/v1/items/{item.pk}/waitlist", json.dumps(body), content_type="application/json", headers=EN
+        )
+
+    assert join().status_code == 409  # free: book it instead
+    reserve(login(borrower), item, days_ahead(2), days_ahead(3))
+    created = join()
+    assert created.status_code == 201 and created.json()["status"] == "waiting"
+    assert join().status_code == 409  # once per period
+
+
+def test_extend_by_api(hub, borrower):
+    item = make_item(hub=hub, max_loan_days=5)
+    booking = reserve(login(borrower), item, days_ahead(2), days_ahead(3)).json()
+
+    def extend(client, end):
+        return client.post(
+            f"/api/v1/reservations/{booking['id']}/extend",
+            json.dumps({"end": end.isoformat()}),
+            content_type="application/json",
+            headers=EN,
+        )
+
+    assert extend(login(UserFactory()), days_ahead(4)).status_code == 404
+    response = extend(login(borrower), days_ahead(4))
+    assert response.status_code == 200 and response.json()["end"].startswith(days_ahead(4).isoformat()[:16])
+    assert extend(login(borrower), days_ahead(9)).status_code == 400  # longer than 5 days
