@@ -13,6 +13,7 @@ from core.api import ApiError, error_body
 from marketplace.api import router as marketplace_router
 from places.api import router as places_router
 from places.geo import GeoParamError
+from repair.api import router as repair_router
 from sharing.api import hubs_router, items_router, reservations_router
 
 api = NinjaAPI(
@@ -26,6 +27,9 @@ api = NinjaAPI(
 api.add_router("/places", places_router)
 api.add_router("/categories", catalog_router)
 api.add_router("/listings", marketplace_router)
+# "/repairers" and "/repairers.geojson": the paths are in the router (ninja would put a slash
+# between a prefix and ".geojson").
+api.add_router("/", repair_router)
 api.add_router("/conversations", chat_router)
 api.add_router("/me", accounts_router)
 api.add_router("/hubs", hubs_router)

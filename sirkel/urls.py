@@ -21,6 +21,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("gis-bort/", include("marketplace.urls")),
+    path("reparasjon/", include("repair.urls")),
     path("meldinger/", include("chat.urls")),
     path("konto/", include("accounts.urls")),
     path("konto/", include("allauth.urls")),

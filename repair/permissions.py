@@ -1,0 +1,40 @@
+"""Who may do what with a repairer profile: the one place HTML views, the API and the admin ask."""
+
+from accounts.models import Role
+from repair.models import Repairer
+
+
+def is_editor(user) -> bool:
+    """Municipal editors (and superusers) approve profiles, set the badge and edit any profile."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.groups.filter(name=Role.EDITOR).exists())
+    )
+
+
+def is_owner(user, repairer: Repairer) -> bool:
+    return bool(user.is_authenticated and user.is_active and repairer.owners.filter(pk=user.pk).exists())
+
+
+def can_view_repairer(user, repairer: Repairer) -> bool:
+    """Published profiles for everyone; drafts, pending and suspended ones for their owners and
+    editors only."""
+    return repairer.is_public or is_owner(user, repairer) or is_editor(user)
+
+
+def can_edit_repairer(user, repairer: Repairer) -> bool:
+    """Owners and editors. A suspended profile is frozen for its owners until an editor acts."""
+    if is_editor(user):
+        return True
+    return repairer.status != Repairer.Status.SUSPENDED and is_owner(user, repairer)
+
+
+def can_create_repairer(user) -> bool:
+    """Any signed-in account may register a business; it is published only after an editor
+    approves it, and its owner gets the repairer role."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_set_verified(user) -> bool:
+    return is_editor(user)

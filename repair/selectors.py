@@ -1,0 +1,191 @@
+"""Every read of repairer profiles that is more than a get(): the one search used by the HTML
+directory and the API, the GeoJSON export and the "repairers near" cross-link."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.gis.db.models.functions import GeometryDistance
+from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from catalog.models import Category
+from core.search import SEARCH_CONFIG, rank_query, text_match
+from places.geo import GeoQuery
+from places.opening_hours import OpeningHours, display, open_at_condition
+from repair.models import Repairer, RepairerHours, RepairerHoursException, RepairerPhoto
+
+NEAR_MAX_KM = 25.0
+
+
+class Ordering:
+    DISTANCE = "distance"
+    NAME = "name"
+    RELEVANCE = "relevance"
+    CHOICES = (DISTANCE, NAME, RELEVANCE)
+
+
+@dataclass(frozen=True)
+class RepairerSearch:
+    q: str = ""
+    category_ids: tuple[int, ...] = ()
+    open_now: bool = False
+    geo: GeoQuery | None = None
+    ordering: str = ""
+    # The instant "open now" means; None is the time of the query.
+    at: datetime | None = None
+
+    @property
+    def effective_ordering(self) -> str:
+        """Nearest first with a place, best match first with only text, else by name."""
+        if self.ordering == Ordering.DISTANCE and self.geo is None:
+            return Ordering.RELEVANCE if self.q else Ordering.NAME
+        if self.ordering == Ordering.RELEVANCE and not self.q:
+            return Ordering.DISTANCE if self.geo else Ordering.NAME
+        if self.ordering:
+            return self.ordering
+        if self.geo is not None:
+            return Ordering.DISTANCE
+        return Ordering.RELEVANCE if self.q else Ordering.NAME
+
+
+def repairers_public() -> QuerySet[Repairer]:
+    return Repairer.objects.filter(status=Repairer.Status.PUBLISHED)
+
+
+def _in_categories(category_ids) -> Exists:
+    """Repairers of any of these categories (an Exists, so no duplicate rows and the KNN order
+    stays possible)."""
+    return Exists(
+        Repairer.categories.through.objects.filter(repairer_id=OuterRef("pk"), category_id__in=category_ids)
+    )
+
+
+def with_parents(category_ids) -> list[int]:
+    """The categories and their main categories: someone who repairs "bikes" repairs e-bikes."""
+    ids = set(category_ids)
+    ids |= set(Category.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True))
+    return sorted(ids)
+
+
+def open_now_condition(at: datetime):
+    return open_at_condition(
+        weekly_model=RepairerHours, exception_model=RepairerHoursException, owner_field="repairer", at=at
+    )
+
+
+def _for_display(repairers: QuerySet[Repairer]) -> QuerySet[Repairer]:
+    return (
+        repairers.defer("search_vector")
+        .select_related("area")
+        .prefetch_related(
+            "categories",
+            "weekly_hours",
+            # Past exceptions never matter again (yesterday's can still end tonight's hours).
+            Prefetch(
+                "hours_exceptions",
+                queryset=RepairerHoursException.objects.filter(
+                    end_date__gte=timezone.localdate() - timedelta(days=1)
+                ),
+            ),
+            Prefetch("photos", queryset=RepairerPhoto.objects.order_by("position", "pk")),
+        )
+    )
+
+
+def repairer_search(search: RepairerSearch) -> QuerySet[Repairer]:
+    """Published repairers matching the search, ordered as asked. Text: Norwegian stemming
+    without accents (the stored vector over name and descriptions) or a trigram match on the
+    name. Category: the category asked for, its subcategories and its main category. Open now:
+    the SQL of places.opening_hours at `search.at`. Geo: radius by `dwithin`, nearest first by
+    `<->` alone (a tie-breaker would stop PostgreSQL walking the GiST index in order)."""
+    repairers = repairers_public()
+    if search.category_ids:
+        repairers = repairers.filter(_in_categories(with_parents(search.category_ids)))
+    if search.open_now:
+        repairers = repairers.filter(open_now_condition(search.at or timezone.now()))
+    if search.geo is not None:
+        repairers = repairers.filter(location__dwithin=(search.geo.point, D(km=search.geo.radius_km)))
+
+    ordering = search.effective_ordering
+    match = text_match(table=Repairer._meta.db_table, vector="search_vector", title="name", text=search.q)
+    if match is not None:
+        repairers = repairers.filter(match)
+        if ordering == Ordering.RELEVANCE:
+            query = SearchQuery(rank_query(search.q), config=SEARCH_CONFIG, search_type="raw")
+            repairers = repairers.annotate(
+                relevance=Greatest(
+                    SearchRank(F("search_vector"), query), TrigramWordSimilarity(search.q, "name")
+                )
+            )
+    if ordering == Ordering.DISTANCE:
+        repairers = repairers.order_by(GeometryDistance("location", search.geo.point))
+    elif ordering == Ordering.RELEVANCE:
+        repairers = repairers.order_by("-relevance", "name", "pk")
+    else:
+        repairers = repairers.order_by("name", "pk")
+    return _for_display(repairers)
+
+
+def repairers_near(*, category_ids, point: Point, limit: int = 3) -> list[Repairer]:
+    """The nearest published repairers (within 25 km) that fix any of these categories — for a
+    listing that needs repair, pass `[listing.category_id]` and its public point. Main
+    categories are included ("bikes" repairers for an e-bike). Each result carries
+    `distance_km` and `opening_state`, ready for `{% include "components/repairer_card.html" %}`."""
+    from places.geo import distance_km
+
+    if not category_ids:
+        return []
+    repairers = list(
+        _for_display(
+            repairers_public()
+            .filter(_in_categories(with_parents(category_ids)))
+            .filter(location__dwithin=(point, D(km=NEAR_MAX_KM)))
+            .order_by(GeometryDistance("location", point))
+        )[:limit]
+    )
+    now = timezone.now()
+    for repairer in repairers:
+        # `distance` and `opening_state` are what components/repairer_card.html shows.
+        repairer.distance_km = repairer.distance = distance_km(point, repairer.location)
+        repairer.opening_state = opening_hours_of(repairer).state_at(now)
+    return repairers
+
+
+def repairers_geojson_rows() -> QuerySet[Repairer]:
+    """Every published profile for the open-data export, in a stable order."""
+    return (
+        repairers_public().defer("search_vector", "description").prefetch_related("categories").order_by("pk")
+    )
+
+
+def repairers_last_change() -> datetime | None:
+    """When any profile last changed (unpublishing one changes the export too), for the
+    export's Last-Modified."""
+    return Repairer.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+
+
+def opening_hours_of(repairer: Repairer) -> OpeningHours:
+    """The profile's hours; uses prefetched rows when the queryset has them."""
+    return OpeningHours.from_rows(repairer.weekly_hours.all(), repairer.hours_exceptions.all())
+
+
+def opening_of(repairer: Repairer, at: datetime | None = None) -> dict:
+    """What the opening hours component shows (places.opening_hours.display)."""
+    return display(opening_hours_of(repairer), at or timezone.now())
+
+
+def repairers_of_owner(user) -> QuerySet[Repairer]:
+    return Repairer.objects.filter(owners=user).order_by("name")
+
+
+def repairers_pending() -> QuerySet[Repairer]:
+    """The editors' queue: oldest submission first."""
+    return (
+        Repairer.objects.filter(status=Repairer.Status.PENDING)
+        .prefetch_related("owners__profile", "categories")
+        .order_by("submitted_at", "pk")
+    )

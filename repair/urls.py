@@ -1,0 +1,17 @@
+from django.urls import path
+
+from repair import views
+
+app_name = "repair"
+
+urlpatterns = [
+    path("", views.repairer_list, name="list"),
+    path("mine/", views.dashboard, name="dashboard"),
+    path("mine/ny/", views.dashboard_create, name="dashboard_create"),
+    path("mine/<int:repairer_id>/", views.dashboard_edit, name="dashboard_edit"),
+    path("mine/<int:repairer_id>/apningstider/", views.dashboard_hours, name="dashboard_hours"),
+    path("mine/<int:repairer_id>/tjenester/", views.dashboard_services, name="dashboard_services"),
+    path("mine/<int:repairer_id>/bilder/", views.dashboard_photos, name="dashboard_photos"),
+    path("mine/<int:repairer_id>/send/", views.dashboard_submit, name="dashboard_submit"),
+    path("<slug:slug>/", views.repairer_detail, name="detail"),
+]

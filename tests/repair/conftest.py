@@ -1,0 +1,25 @@
+import pytest
+
+from accounts.models import Role
+from accounts.services import roles_ensure, user_add_role
+from tests.factories import UserFactory
+from tests.support import login
+
+
+@pytest.fixture
+def owner(db):
+    roles_ensure()
+    return UserFactory(profile__display_name="Rune")
+
+
+@pytest.fixture
+def owner_client(owner):
+    return login(owner)
+
+
+@pytest.fixture
+def editor(db):
+    roles_ensure()
+    user = UserFactory(profile__display_name="Eli")
+    user_add_role(user=user, role=Role.EDITOR)
+    return user
