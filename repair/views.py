@@ -245,7 +245,10 @@ def dashboard_photos(request, repairer_id: int):
     form = PhotoUploadForm(request.POST or None, request.FILES or None, room=MAX_PHOTOS - len(photos))
     if request.method == "POST":
         if "delete" in request.POST:
-            photo = get_object_or_404(RepairerPhoto, pk=request.POST["delete"], repairer=repairer)
+            photo_id = request.POST["delete"]
+            photo = get_object_or_404(
+                RepairerPhoto, pk=int(photo_id) if photo_id.isdigit() else 0, repairer=repairer
+            )
             services.repairer_photo_delete(photo=photo)
             messages.success(request, _("Photo removed."))
             return redirect("repair:dashboard_photos", repairer_id=repairer.pk)

@@ -229,6 +229,9 @@ def test_owner_uploads_a_photo_without_metadata_and_a_gif_is_refused(owner, owne
     stored = photo.original.read()
     assert b"SirkelCam" not in stored and b"GPS" not in stored
     assert set(photo.renditions) == {"thumbnail", "card", "full"} and photo.alt_text == "Verkstedet"
+    assert owner_client.post(f"/reparasjon/mine/{repairer.pk}/bilder/", {"delete": "x"}).status_code == 404
+    other = make_repairer(name="Andres")
+    assert owner_client.post(f"/reparasjon/mine/{other.pk}/bilder/", {"delete": photo.pk}).status_code == 403
     owner_client.post(f"/reparasjon/mine/{repairer.pk}/bilder/", {"delete": photo.pk})
     assert not repairer.photos.exists()
 

@@ -7,6 +7,7 @@ from accounts.services import profile_ensure, roles_ensure, user_add_role
 from cms.services import site_ensure
 from marketplace.demo import demo_listings_ensure
 from places.models import Place
+from repair.demo import demo_repairers_ensure
 from sharing.demo import demo_lending_ensure
 
 DEMO_PASSWORD = "sirkel-demo-2026"  # noqa: S105  (demo data only, printed in the README)
@@ -46,6 +47,10 @@ class Command(BaseCommand):
         )
         made = demo_listings_ensure()
         items = demo_lending_ensure()
+        repairers = demo_repairers_ensure(demo_owner=User.objects.get(email="reparator@sirkel.test"))
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data is in place ({made} new listings, {items} new lendable items).")
+            self.style.SUCCESS(
+                f"Demo data is in place ({made} new listings, {items} new lendable items,"
+                f" {repairers} new repairers)."
+            )
         )
