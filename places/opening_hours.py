@@ -77,6 +77,17 @@ class HoursException:
         return self.start <= day <= self.end
 
 
+def _merge_touching(hours: list[tuple[time, time]]) -> list[tuple[time, time]]:
+    """10–18 and 18–20 on the same day read as 10–20 (intervals past midnight stay as they are)."""
+    merged: list[tuple[time, time]] = []
+    for opens, closes in sorted(hours):
+        if merged and merged[-1][1] == opens and not merged[-1][1] <= merged[-1][0] and opens != MIDNIGHT:
+            merged[-1] = (merged[-1][0], closes)
+        else:
+            merged.append((opens, closes))
+    return merged
+
+
 def local_instant(day: date, at: time) -> datetime:
     """The instant (in UTC) of a wall time in Oslo, resolved like PostgreSQL's AT TIME ZONE.
     UTC, because Python compares two datetimes of the same zone by wall time and ignores
@@ -223,7 +234,7 @@ class OpeningHours:
             {
                 "weekday": weekday,
                 "name": WEEKDAYS[weekday],
-                "hours": [(i.opens, i.closes) for i in self.weekly if i.weekday == weekday],
+                "hours": _merge_touching([(i.opens, i.closes) for i in self.weekly if i.weekday == weekday]),
                 "is_today": weekday == today.weekday(),
             }
             for weekday in range(7)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.api import auth
@@ -23,8 +23,8 @@ from places.geo import distance_km, make_point
 from repair.filters import RepairerFilter
 from repair.models import Repairer
 from repair.permissions import can_edit_repairer, can_view_repairer
-from repair.selectors import opening_hours_of, repairers_geojson_rows, repairers_last_change
-from repair.services import RepairerError, repairer_update
+from repair.selectors import opening_hours_of, repairers_geojson_rows, repairers_last_change, reviews_of
+from repair.services import RepairerError, repairer_update, review_save
 
 router = Router(tags=["repairers"])
 GEOJSON_MAX_AGE = 300
@@ -37,7 +37,7 @@ class RepairerQuery(Schema):
     near: str = ""
     place: str = ""
     radius_km: str = ""
-    ordering: str = ""
+    ordering: str = Field("", description="distance, name, rating (best rated first) or relevance.")
 
 
 class RepairerOut(Schema):
@@ -121,8 +121,8 @@ def repairer_out(request: HttpRequest, repairer: Repairer, *, geo=None, at: date
         "opening_state": state.label,
         "closes_at": state.closes_at,
         "opens_at": state.opens_at,
-        "rating_avg": None,
-        "rating_count": 0,
+        "rating_avg": float(repairer.rating_avg) if repairer.rating_avg is not None else None,
+        "rating_count": repairer.rating_count,
         "verified": repairer.verified,
         "url": request.build_absolute_uri(f"/api/v1/repairers/{repairer.pk}"),
         "web_url": request.build_absolute_uri(reverse("repair:detail", args=[repairer.slug])),
@@ -284,3 +284,72 @@ def repairer_patch(request: HttpRequest, repairer_id: int, payload: RepairerPatc
             error.message, status=error.status, errors={error.field: [error.message]} if error.field else None
         ) from None
     return repairer_detail_out(request, _visible(request, repairer_id))
+
+
+class ReviewOut(Schema):
+    id: int
+    rating: int
+    text: str
+    author: str = Field(description="The author's display name.")
+    created_at: datetime
+    updated_at: datetime
+    answer: str | None = Field(None, description="The business's public answer.")
+    answered_at: datetime | None = None
+
+
+class ReviewIn(Schema):
+    rating: int = Field(ge=1, le=5)
+    text: CleanStr = Field(min_length=1, max_length=2000)
+
+
+def review_out(review) -> dict:
+    return {
+        "id": review.pk,
+        "rating": review.rating,
+        "text": review.text,
+        "author": review.author.display_name,
+        "created_at": review.created_at,
+        "updated_at": review.updated_at,
+        "answer": review.answer or None,
+        "answered_at": review.answered_at,
+    }
+
+
+@router.get(
+    "/repairers/{int:repairer_id}/reviews",
+    response={200: list[ReviewOut], 400: ErrorOut, 404: ErrorOut},
+    auth=None,
+)
+@paginate(PageNumberPagination)
+def repairer_reviews(request: HttpRequest, repairer_id: int):
+    """Reviews of a published repairer, newest first, with the business's answers."""
+    repairer = _visible(request, repairer_id)
+    return [review_out(review) for review in reviews_of(repairer)]
+
+
+@router.post(
+    "/repairers/{int:repairer_id}/reviews",
+    response={
+        200: ReviewOut,
+        201: ReviewOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
+    auth=auth,
+)
+def repairer_review_save(request: HttpRequest, repairer_id: int, payload: ReviewIn):
+    """Write your review (201) or change it (200): one per person and repairer. The business's
+    owners cannot review it (403)."""
+    repairer = _visible(request, repairer_id)
+    try:
+        review, created = review_save(
+            repairer=repairer, author=request.user, rating=payload.rating, text=payload.text
+        )
+    except RepairerError as error:
+        raise ApiError(
+            error.message, status=error.status, errors={error.field: [error.message]} if error.field else None
+        ) from None
+    return Status(201 if created else 200, review_out(review))

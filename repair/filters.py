@@ -13,6 +13,7 @@ from repair.selectors import Ordering, RepairerSearch, repairer_search
 ORDERING_CHOICES = [
     (Ordering.DISTANCE, _("Nearest first")),
     (Ordering.NAME, _("By name")),
+    (Ordering.RATING, _("Best rated")),
     (Ordering.RELEVANCE, _("Best match")),
 ]
 _TRUE = {"true", "1", "on", "yes", "ja"}

@@ -3,6 +3,7 @@ organisation number) lives on the model and runs again in the services."""
 
 from django import forms
 from django.forms import formset_factory, modelformset_factory
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
@@ -154,3 +155,18 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("What needs to change?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("Your rating"), choices=(), coerce=int, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Your experience"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What did you have repaired, and how did it go?"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, so the labels are in the language of the request.
+        self.fields["rating"].choices = [(n, gettext("%(n)s of 5") % {"n": n}) for n in range(5, 0, -1)]

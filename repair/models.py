@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.search import SEARCH_CONFIG
 from places.models import HoursExceptionBase, WeeklyHoursBase
@@ -14,8 +15,8 @@ MAX_PHOTOS = 8
 MAX_SERVICES = 30
 
 LANGUAGE_CHOICES = [
-    ("nb", _("Norwegian")),
-    ("en", _("English")),
+    ("nb", pgettext_lazy("language spoken", "Norwegian")),
+    ("en", pgettext_lazy("language spoken", "English")),
     ("sv", _("Swedish")),
     ("da", _("Danish")),
     ("pl", _("Polish")),
@@ -116,6 +117,12 @@ class Repairer(models.Model):
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("owners"), related_name="repairers"
     )
+    # Kept by repair.services from the reviews (under a row lock), so the directory shows and
+    # orders by them without aggregating.
+    rating_avg = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_count = models.PositiveIntegerField(_("number of reviews"), default=0, editable=False)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -224,3 +231,40 @@ class RepairerHoursException(HoursExceptionBase):
         indexes = [
             models.Index(fields=["repairer", "start_date", "end_date"], name="repairer_hours_exception")
         ]
+
+
+class Review(models.Model):
+    """A resident's rating (1–5) and text about a repairer: one per person and repairer, which
+    they can change. The business may answer once, publicly."""
+
+    repairer = models.ForeignKey(Repairer, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="repair_reviews"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=[(n, str(n)) for n in range(1, 6)])
+    text = models.TextField(_("your experience"), max_length=2000)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    answer = models.TextField(_("answer from the business"), max_length=2000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["repairer", "author"], name="review_once_per_repairer"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 for {self.repairer_id} by {self.author_id}"
+
+    @property
+    def was_edited(self) -> bool:
+        return (self.updated_at - self.created_at).total_seconds() > 60

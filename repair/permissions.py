@@ -1,7 +1,7 @@
 """Who may do what with a repairer profile: the one place HTML views, the API and the admin ask."""
 
 from accounts.models import Role
-from repair.models import Repairer
+from repair.models import Repairer, Review
 
 
 def is_editor(user) -> bool:
@@ -38,3 +38,14 @@ def can_create_repairer(user) -> bool:
 
 def can_set_verified(user) -> bool:
     return is_editor(user)
+
+
+def can_review(user, repairer: Repairer) -> bool:
+    """Signed-in people review published profiles, but not their own."""
+    return bool(
+        user.is_authenticated and user.is_active and repairer.is_public and not is_owner(user, repairer)
+    )
+
+
+def can_answer_review(user, review: Review) -> bool:
+    return not review.answered_at and is_owner(user, review.repairer)

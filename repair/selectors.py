@@ -16,7 +16,7 @@ from catalog.models import Category
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from places.geo import GeoQuery
 from places.opening_hours import OpeningHours, display, open_at_condition
-from repair.models import Repairer, RepairerHours, RepairerHoursException, RepairerPhoto
+from repair.models import Repairer, RepairerHours, RepairerHoursException, RepairerPhoto, Review
 
 NEAR_MAX_KM = 25.0
 
@@ -24,8 +24,9 @@ NEAR_MAX_KM = 25.0
 class Ordering:
     DISTANCE = "distance"
     NAME = "name"
+    RATING = "rating"
     RELEVANCE = "relevance"
-    CHOICES = (DISTANCE, NAME, RELEVANCE)
+    CHOICES = (DISTANCE, NAME, RATING, RELEVANCE)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,9 @@ def repairer_search(search: RepairerSearch) -> QuerySet[Repairer]:
         repairers = repairers.order_by(GeometryDistance("location", search.geo.point))
     elif ordering == Ordering.RELEVANCE:
         repairers = repairers.order_by("-relevance", "name", "pk")
+    elif ordering == Ordering.RATING:
+        # Unreviewed profiles last; among equals the better known first.
+        repairers = repairers.order_by(F("rating_avg").desc(nulls_last=True), "-rating_count", "name", "pk")
     else:
         repairers = repairers.order_by("name", "pk")
     return _for_display(repairers)
@@ -189,3 +193,17 @@ def repairers_pending() -> QuerySet[Repairer]:
         .prefetch_related("owners__profile", "categories")
         .order_by("submitted_at", "pk")
     )
+
+
+def reviews_of(repairer: Repairer) -> QuerySet[Review]:
+    return (
+        Review.objects.filter(repairer=repairer)
+        .select_related("author__profile")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def review_by(user, repairer: Repairer) -> Review | None:
+    if not user.is_authenticated:
+        return None
+    return Review.objects.filter(repairer=repairer, author=user).first()

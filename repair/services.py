@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from repair.models import (
     Repairer,
     RepairerHours,
     RepairerPhoto,
+    Review,
     Service,
 )
 from repair.validators import normalise_org_number
@@ -359,3 +361,64 @@ def repairer_photo_delete(*, photo: RepairerPhoto) -> None:
     files = _photo_files(photo)
     photo.delete()
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+
+
+# --- Reviews -------------------------------------------------------------------------------------
+
+
+def _ratings_refresh(repairer: Repairer) -> None:
+    """Recompute the average and count kept on the profile (the caller holds its row lock)."""
+    stats = Review.objects.filter(repairer=repairer).aggregate(avg=Avg("rating"), count=Count("pk"))
+    Repairer.objects.filter(pk=repairer.pk).update(
+        rating_avg=round(stats["avg"], 2) if stats["avg"] is not None else None, rating_count=stats["count"]
+    )
+
+
+@transaction.atomic
+def review_save(*, repairer: Repairer, author, rating: int, text: str) -> tuple[Review, bool]:
+    """Write or change the author's review of a published profile; returns it and whether it
+    is new. The owners of the profile cannot review it."""
+    from repair.permissions import is_owner
+
+    if not repairer.is_public:
+        raise RepairerError(_("Only published repairers can be reviewed."), status=409)
+    if is_owner(author, repairer):
+        raise RepairerError(_("You cannot review your own business."), status=403)
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise RepairerError(_("Give a rating from 1 to 5."), field="rating")
+    text = text.strip()
+    if not text:
+        raise RepairerError(_("Tell others about your experience."), field="text")
+    # One writer at a time per profile, so the kept average is never stale.
+    Repairer.objects.select_for_update().filter(pk=repairer.pk).first()
+    review, created = Review.objects.update_or_create(
+        repairer=repairer, author=author, defaults={"rating": rating, "text": text[:2000]}
+    )
+    _ratings_refresh(repairer)
+    return review, created
+
+
+@transaction.atomic
+def review_delete(*, review: Review) -> None:
+    repairer = review.repairer
+    Repairer.objects.select_for_update().filter(pk=repairer.pk).first()
+    review.delete()
+    _ratings_refresh(repairer)
+
+
+def review_answer(*, review: Review, owner, text: str) -> Review:
+    """The business answers a review publicly, once."""
+    from repair.permissions import is_owner
+
+    if not is_owner(owner, review.repairer):
+        raise RepairerError(_("Only the business can answer its reviews."), status=403)
+    text = text.strip()
+    if not text:
+        raise RepairerError(_("Write the answer."), field="answer")
+    answered = Review.objects.filter(pk=review.pk, answered_at__isnull=True).update(
+        answer=text[:2000], answered_at=timezone.now(), answered_by=owner
+    )
+    if not answered:
+        raise RepairerError(_("This review has already been answered."), status=409)
+    review.refresh_from_db()
+    return review

@@ -14,4 +14,7 @@ urlpatterns = [
     path("mine/<int:repairer_id>/bilder/", views.dashboard_photos, name="dashboard_photos"),
     path("mine/<int:repairer_id>/send/", views.dashboard_submit, name="dashboard_submit"),
     path("<slug:slug>/", views.repairer_detail, name="detail"),
+    path("<slug:slug>/vurdering/", views.review_save, name="review_save"),
+    path("<slug:slug>/vurdering/slett/", views.review_delete, name="review_delete"),
+    path("<slug:slug>/vurdering/<int:review_id>/svar/", views.review_answer, name="review_answer"),
 ]

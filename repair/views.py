@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,10 +20,17 @@ from places.geo import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, distance_km
 from places.models import Place
 from repair import services
 from repair.filters import ORDERING_CHOICES, RepairerFilter
-from repair.forms import HoursExceptionFormSet, PhotoUploadForm, RepairerForm, ServiceFormSet
-from repair.models import MAX_PHOTOS, Repairer, RepairerPhoto
-from repair.permissions import can_create_repairer, can_edit_repairer, can_view_repairer
-from repair.selectors import opening_hours_of, opening_of, repairers_of_owner
+from repair.forms import HoursExceptionFormSet, PhotoUploadForm, RepairerForm, ReviewForm, ServiceFormSet
+from repair.models import MAX_PHOTOS, Repairer, RepairerPhoto, Review
+from repair.permissions import (
+    can_answer_review,
+    can_create_repairer,
+    can_edit_repairer,
+    can_review,
+    can_view_repairer,
+    is_owner,
+)
+from repair.selectors import opening_hours_of, opening_of, repairers_of_owner, review_by, reviews_of
 
 PAGE_SIZE = 20
 RADIUS_CHOICES = (1, 2, 5, 10, 25, 50)
@@ -98,12 +106,21 @@ def repairer_detail(request, slug: str):
         "kind": repairer.full_address,
         "url": request.path,
     }
+    reviews = list(reviews_of(repairer)) if repairer.is_public else []
+    owner = is_owner(request.user, repairer)
+    for review in reviews:
+        review.can_answer = owner and not review.answered_at
+    mine = review_by(request.user, repairer)
     context = {
         "repairer": repairer,
         "opening": opening_of(repairer),
         "can_edit": can_edit_repairer(request.user, repairer),
         "pins": [pin],
         "map_config": _map_config(repairer),
+        "reviews": reviews,
+        "my_review": mine,
+        "can_review": can_review(request.user, repairer),
+        "review_form": ReviewForm(initial={"rating": mine.rating, "text": mine.text} if mine else None),
     }
     return render(request, "repair/repairer_detail.html", context)
 
@@ -284,3 +301,67 @@ def dashboard_submit(request, repairer_id: int):
     else:
         messages.success(request, _("Sent for approval. We will email you when an editor has looked at it."))
     return redirect("repair:dashboard_edit", repairer_id=repairer.pk)
+
+
+# --- Reviews -------------------------------------------------------------------------------------
+
+
+def _public(slug: str) -> Repairer:
+    repairer = get_object_or_404(Repairer, slug=slug)
+    if not repairer.is_public:
+        raise Http404
+    return repairer
+
+
+@login_required
+@require_POST
+def review_save(request, slug: str):
+    repairer = _public(slug)
+    if not can_review(request.user, repairer):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{reverse('repair:detail', args=[slug])}#reviews")
+    try:
+        _review, created = services.review_save(
+            repairer=repairer,
+            author=request.user,
+            rating=form.cleaned_data["rating"],
+            text=form.cleaned_data["text"],
+        )
+    except services.RepairerError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Thank you for your review.") if created else _("Your review is changed.")
+        )
+    return redirect(f"{reverse('repair:detail', args=[slug])}#reviews")
+
+
+@login_required
+@require_POST
+def review_delete(request, slug: str):
+    repairer = _public(slug)
+    review = get_object_or_404(Review, repairer=repairer, author=request.user)
+    services.review_delete(review=review)
+    messages.success(request, _("Your review is deleted."))
+    return redirect(f"{reverse('repair:detail', args=[slug])}#reviews")
+
+
+@login_required
+@require_POST
+def review_answer(request, slug: str, review_id: int):
+    repairer = _public(slug)
+    review = get_object_or_404(Review, pk=review_id, repairer=repairer)
+    if not can_answer_review(request.user, review):
+        raise PermissionDenied
+    try:
+        services.review_answer(review=review, owner=request.user, text=request.POST.get("answer", ""))
+    except services.RepairerError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your answer is published."))
+    return redirect(f"{reverse('repair:detail', args=[slug])}#review-{review.pk}")

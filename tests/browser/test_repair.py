@@ -36,6 +36,27 @@ def test_a_resident_finds_an_open_bike_repairer_nearby_and_reads_the_profile(liv
     assert_no_axe_violations(page, context="repairer profile")
 
 
+def test_a_resident_reviews_and_the_owner_answers(live_site, page):
+    from tests.factories import UserFactory
+
+    repairer = make_repairer(name="Fiks Sykkel", hours=ALWAYS)
+    sign_in(page, live_site, UserFactory(profile__display_name="Kari"))
+    page.goto(live_site.url + f"/en/reparasjon/{repairer.slug}/")
+    page.get_by_label("4 of 5").check()
+    page.get_by_label("Your experience").fill("Ny slange på ti minutter.")
+    page.get_by_role("button", name="Publish the review").click()
+    page.get_by_text("Thank you for your review.").wait_for()
+    assert page.get_by_role("heading", name="4 of 5 from Kari").is_visible()
+    assert_no_axe_violations(page, context="profile with a review")
+    page.context.clear_cookies()
+    sign_in(page, live_site, repairer.owners.get())
+    page.goto(live_site.url + f"/en/reparasjon/{repairer.slug}/")
+    page.get_by_label("Your public answer (once)").fill("Takk, Kari!")
+    page.get_by_role("button", name="Publish the answer").click()
+    page.get_by_text("Answer from Fiks Sykkel").wait_for()
+    assert_no_axe_violations(page, context="profile with an answer")
+
+
 def test_the_owners_hours_page_has_no_axe_violations(live_site, page):
     repairer = make_repairer(status="draft")
     sign_in(page, live_site, repairer.owners.get())

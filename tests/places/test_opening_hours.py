@@ -315,3 +315,17 @@ def test_component_in_norwegian():
             "components/opening_hours.html", {"opening": display(OFFICE, oslo(2026, 12, 12, 12, 0))}
         )
     assert "Åpningstider" in html and "mandag" in html.lower()
+
+
+def test_the_week_table_joins_touching_intervals_of_a_day():
+    hours = OpeningHours(
+        weekly=(
+            Interval(THU, time(10), time(18)),
+            Interval(THU, time(18), time(20)),
+            Interval(FRI, time(10), time(12)),
+            Interval(FRI, time(13), time(15)),
+        )
+    )
+    rows = display(hours, oslo(2026, 12, 7, 12, 0))["week"]
+    assert rows[THU]["text"] == "10:00–20:00"
+    assert rows[FRI]["text"] == "10:00–12:00, 13:00–15:00"
