@@ -3,7 +3,7 @@
 One component for every app with opening hours (repairers now, lending hubs next). This module
 is pure Python; the abstract models are in places.models, the form in places.forms, the SQL
 condition for "open now" in `open_at_condition` below and the template in
-templates/components/opening_hours.html. See docs/decisions/0005-opening-hours.md.
+templates/components/opening_hours.html. See docs/decisions/0014-opening-hours.md.
 
 Rules:
 - An interval belongs to the day it opens. `closes <= opens` means it closes the next day
