@@ -207,3 +207,9 @@ def review_by(user, repairer: Repairer) -> Review | None:
     if not user.is_authenticated:
         return None
     return Review.objects.filter(repairer=repairer, author=user).first()
+
+
+def first_owner(repairer: Repairer):
+    """The owner who has had the profile longest (who answers chat about it)."""
+    link = Repairer.owners.through.objects.filter(repairer=repairer).order_by("pk").first()
+    return link.user if link else None

@@ -118,6 +118,7 @@ def repairer_detail(request, slug: str):
         "pins": [pin],
         "map_config": _map_config(repairer),
         "reviews": reviews,
+        "is_owner": owner,
         "my_review": mine,
         "can_review": can_review(request.user, repairer),
         "review_form": ReviewForm(initial={"rating": mine.rating, "text": mine.text} if mine else None),

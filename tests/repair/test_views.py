@@ -279,3 +279,34 @@ def test_owners_and_residents_cannot_use_the_queue_or_set_the_badge(owner, owner
     resident.post(f"/cms/reparatorer/{repairer.pk}/", {"action": "approve"})
     repairer.refresh_from_db()
     assert (repairer.status, repairer.verified) == ("pending", False)
+
+
+def test_ask_in_chat_opens_a_conversation_with_the_first_owner(owner):
+    import json
+
+    from chat.models import Conversation
+
+    repairer = make_repairer(owner=owner)
+    from repair.services import repairer_owner_add
+
+    repairer_owner_add(repairer=repairer, user=UserFactory())
+    resident = login(UserFactory())
+    assert "Spør i chat" in resident.get(f"/reparasjon/{repairer.slug}/").content.decode()
+    response = resident.post(f"/meldinger/ny/repairer/{repairer.pk}/")
+    assert response.status_code == 302
+    conversation = Conversation.objects.get()
+    assert owner.pk in (conversation.user_low_id, conversation.user_high_id)
+    api = resident.post(
+        "/api/v1/conversations",
+        json.dumps({"about": {"type": "repairer", "id": repairer.pk}}),
+        content_type="application/json",
+    )
+    assert api.status_code == 200 and api.json()["id"] == conversation.pk
+    assert "Spør i chat" not in login(owner).get(f"/reparasjon/{repairer.slug}/").content.decode()
+    draft = make_repairer(name="Utkast", status="draft")
+    refused = resident.post(
+        "/api/v1/conversations",
+        json.dumps({"about": {"type": "repairer", "id": draft.pk}}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
