@@ -29,6 +29,7 @@ from core.pagination import COUNT_CAP
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from marketplace.models import ExchangeFeedback, Favourite, HiddenListing, HiddenOwner, Listing, ListingImage
 from places.geo import GeoQuery
+from repair.selectors import repairers_near
 
 
 class Ordering:
@@ -316,3 +317,11 @@ def feedback_pending_for(user, listing: Listing) -> bool:
         and listing.reserved_for_id is not None
         and not ExchangeFeedback.objects.filter(listing=listing, author=user).exists()
     )
+
+
+def repairers_for(listing: Listing) -> list:
+    """For a listing that needs repair: the nearest repairers of its category (the cross-link
+    ARCHITECTURE.md allows marketplace to make to repair's selectors), from its public point."""
+    if listing.condition != Listing.Condition.NEEDS_REPAIR or not listing.is_public:
+        return []
+    return repairers_near(category_ids=[listing.category_id], point=listing.public_location, limit=3)

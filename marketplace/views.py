@@ -23,6 +23,7 @@ from marketplace.selectors import (
     feedback_pending_for,
     is_favourite,
     listings_of_owner,
+    repairers_for,
 )
 from places.geo import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, distance_km
 from places.models import Place
@@ -137,6 +138,7 @@ def listing_detail(request, listing_id: int):
         "is_favourite": is_favourite(request.user, listing),
         "reputation": exchange_reputation(listing.owner),
         "can_give_feedback": feedback_pending_for(request.user, listing),
+        "repairers": repairers_for(listing),
     }
     return render(request, "marketplace/listing_detail.html", context)
 

@@ -181,3 +181,17 @@ def test_completing_a_listing_writes_one_impact_entry(owner_client, owner):
     owner_client.post(f"/gis-bort/{listing.pk}/complete/")  # a second click changes nothing
     entry = ImpactEntry.objects.get()
     assert (entry.kind, entry.category.slug, entry.source_id) == ("reuse", "e-bikes", listing.pk)
+
+
+def test_a_listing_that_needs_repair_shows_nearby_repairers_of_its_category(client, owner):
+    from tests.factory_repair import make_repairer
+
+    make_repairer(name="Bekkestua Sykkelservice", categories=("bicycles",), at=(59.9190, 10.5880))
+    make_repairer(name="Skomaker Nilsen", categories=("shoes",), at=(59.9190, 10.5880))
+    make_repairer(name="Utkast-verksted", categories=("bicycles",), status="draft")
+    broken = make_listing(owner=owner, title="Sykkel med punktert slange", condition="needs_repair")
+    html = client.get(f"/gis-bort/{broken.pk}/").content.decode()
+    assert "Bekkestua Sykkelservice" in html
+    assert "Skomaker Nilsen" not in html and "Utkast-verksted" not in html
+    fine = make_listing(owner=owner, title="Sykkel i god stand", condition="good")
+    assert "Bekkestua Sykkelservice" not in client.get(f"/gis-bort/{fine.pk}/").content.decode()
