@@ -7,9 +7,20 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from places.forms import DAY_FIELDS, WeeklyHoursForm
 from places.geo import make_point
+from places.opening_hours import WEEKDAYS
 from sharing.selectors import lendable_and_idle_units
-from sharing.services import hub_staff_set, item_units_set
+from sharing.services import hub_hours_set, hub_staff_set, item_units_set
+
+
+def _day_field(weekday: int) -> forms.CharField:
+    return forms.CharField(
+        label=WEEKDAYS[weekday],
+        required=False,
+        max_length=100,
+        help_text=_("For example 10–18, or 10–14, 16–18. Empty: closed.") if weekday == 0 else "",
+    )
 
 
 class HubAdminForm(WagtailAdminModelForm):
@@ -28,9 +39,21 @@ class HubAdminForm(WagtailAdminModelForm):
         ),
     )
 
+    hours_monday = _day_field(0)
+    hours_tuesday = _day_field(1)
+    hours_wednesday = _day_field(2)
+    hours_thursday = _day_field(3)
+    hours_friday = _day_field(4)
+    hours_saturday = _day_field(5)
+    hours_sunday = _day_field(6)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         hub = self.instance
+        if hub.pk:
+            week = WeeklyHoursForm(rows=list(hub.weekly_hours.all()))
+            for name in DAY_FIELDS:
+                self.initial.setdefault(f"hours_{name}", week.initial.get(name, ""))
         if hub.pk and hub.location:
             self.initial.setdefault("lat", round(hub.location.y, 6))
             self.initial.setdefault("lon", round(hub.location.x, 6))
@@ -51,12 +74,20 @@ class HubAdminForm(WagtailAdminModelForm):
         data = super().clean()
         if data.get("lat") is not None and data.get("lon") is not None:
             self.instance.location = make_point(data["lat"], data["lon"])
+        week = WeeklyHoursForm(data={name: data.get(f"hours_{name}", "") for name in DAY_FIELDS})
+        if week.is_valid():
+            data["intervals"] = week.intervals()
+        else:
+            for name, errors in week.errors.items():
+                for error in errors:
+                    self.add_error(f"hours_{name}" if name in DAY_FIELDS else None, error)
         return data
 
     def save(self, commit=True):
         hub = super().save(commit=commit)
         if commit:
             hub_staff_set(hub=hub, users=self.cleaned_data.get("staff_emails", []))
+            hub_hours_set(hub=hub, intervals=self.cleaned_data.get("intervals", []))
         return hub
 
 

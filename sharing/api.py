@@ -16,7 +16,7 @@ from sharing.filters import ItemFilter
 from sharing.models import Hub, Item, Reservation
 from sharing.periods import PeriodError, parse_moment, parse_window
 from sharing.permissions import can_view_reservation
-from sharing.selectors import busy_periods, hubs_public, items_public
+from sharing.selectors import busy_periods, hub_opening_hours, hubs_public, items_public
 from sharing.services import (
     ReservationError,
     reservation_cancel,
@@ -28,6 +28,12 @@ from sharing.services import (
 hubs_router = Router(tags=["lending"])
 items_router = Router(tags=["lending"])
 reservations_router = Router(tags=["lending"])
+
+
+class HoursOut(Schema):
+    weekday: int = Field(description="0 = Monday … 6 = Sunday")
+    opens: str = Field(description="HH:MM, Oslo time")
+    closes: str = Field(description="HH:MM; earlier than `opens` means the next day")
 
 
 class HubOut(Schema):
@@ -42,10 +48,18 @@ class HubOut(Schema):
     phone: str
     rules: str
     max_active_per_user: int
+    opening_hours: list[HoursOut] = Field(description="Weekly hours; empty if the hub keeps none.")
+    open_now: bool | None = Field(description="None when the hub keeps no hours.")
 
 
 def hub_out(hub: Hub) -> dict:
+    hours = hub_opening_hours(hub)
     return {
+        "opening_hours": [
+            {"weekday": i.weekday, "opens": f"{i.opens:%H:%M}", "closes": f"{i.closes:%H:%M}"}
+            for i in hours.weekly
+        ],
+        "open_now": hours.is_open_at(timezone.now()) if hours.has_hours else None,
         "id": hub.pk,
         "name": hub.name,
         "slug": hub.slug,

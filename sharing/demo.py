@@ -12,9 +12,12 @@ from accounts.services import profile_ensure
 from catalog.models import Category
 from places.geo import make_point
 from places.models import Place
+from places.opening_hours import Interval
 from sharing.models import Hub, HubStaff, Item
-from sharing.services import ItemData, ReservationError, item_create, reservation_create
+from sharing.services import ItemData, ReservationError, hub_hours_set, item_create, reservation_create
 
+# Weekdays 08–20, Saturdays 10–16: the demo bookings (10:00 to 10:00) fall inside on weekdays.
+DEMO_HOURS = [Interval(day, time(8), time(20)) for day in range(5)] + [Interval(5, time(10), time(16))]
 FJORD_PLEDGE = "Plukk søppel fra fjorden mens du er ute, og meld hvor mye du fikk med deg når du leverer."
 HUBS = [
     {
@@ -143,6 +146,7 @@ def demo_lending_ensure() -> int:
             rules=spec["rules"],
             location=_point(spec["place"]),
         )
+        hub_hours_set(hub=hub, intervals=DEMO_HOURS)
         if spec["staff"] and (staff := User.objects.filter(email=spec["staff"]).first()):
             HubStaff.objects.get_or_create(hub=hub, user=staff)
         for title, category, units, extra in spec["items"]:

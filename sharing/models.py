@@ -14,6 +14,7 @@ from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from core.search import SEARCH_CONFIG
+from places.models import HoursExceptionBase, WeeklyHoursBase
 
 
 class TsTzRange(Func):
@@ -66,6 +67,23 @@ class HubStaff(models.Model):
         verbose_name = _("hub staff member")
         verbose_name_plural = _("hub staff members")
         constraints = [models.UniqueConstraint(fields=["hub", "user"], name="hubstaff_once_per_hub")]
+
+
+class HubHours(WeeklyHoursBase):
+    """The hub's weekly opening hours (the shared component in places): pickups and returns
+    happen while it is open."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="weekly_hours")
+
+    class Meta(WeeklyHoursBase.Meta):
+        indexes = [models.Index(fields=["hub", "weekday"], name="hub_hours_day")]
+
+
+class HubHoursException(HoursExceptionBase):
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="hours_exceptions")
+
+    class Meta(HoursExceptionBase.Meta):
+        indexes = [models.Index(fields=["hub", "start_date", "end_date"], name="hub_hours_exception")]
 
 
 class Item(models.Model):

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Now
 
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from places.geo import GeoQuery
+from places.opening_hours import OpeningHours
 from sharing.models import Hub, Item, Reservation, Unit
 
 # How far ahead the next free period is looked for.
@@ -153,7 +154,7 @@ def _lendable_units_count():
 
 
 def hubs_public() -> QuerySet[Hub]:
-    return Hub.objects.order_by("name")
+    return Hub.objects.prefetch_related("weekly_hours", "hours_exceptions").order_by("name")
 
 
 # --- Staff reports ----------------------------------------------------------------------------------
@@ -214,3 +215,9 @@ def utilisation(hub: Hub, *, start: datetime, end: datetime) -> list[dict]:
             {"item": item, "units": units.get(item.pk, 0), "share": seconds.get(item.pk, 0.0) / capacity}
         )
     return rows
+
+
+def hub_opening_hours(hub: Hub) -> OpeningHours:
+    """The hub's hours; uses prefetched rows when the queryset has them. No rows: no hours kept
+    (a self-service hub), and pickups are not limited by them."""
+    return OpeningHours.from_rows(hub.weekly_hours.all(), hub.hours_exceptions.all())

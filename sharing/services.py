@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from places.geo import fuzz_point
 from sharing.models import Hub, HubStaff, Item, Reservation, Unit, WaitlistEntry
 from sharing.permissions import can_manage_item
-from sharing.selectors import next_free_period, units_free_for
+from sharing.selectors import hub_opening_hours, next_free_period, units_free_for
 
 CONSTRAINT = "reservation_no_overlap"
 
@@ -119,6 +119,28 @@ def _check_period(*, item: Item, start: datetime, end: datetime, now: datetime) 
         )
 
 
+def _check_opening_hours(*, item: Item, start: datetime | None, end: datetime) -> None:
+    """A hub's item is picked up and returned while the hub is open (a return at closing time
+    is fine). Hubs that keep no hours do not limit the times."""
+    if item.hub_id is None:
+        return
+    hours = hub_opening_hours(item.hub)
+    if not hours.has_hours:
+        return
+    if start is not None and not hours.is_open_at(start):
+        raise ReservationError(
+            _("%(hub)s is closed at the pickup time. Choose a time when it is open.")
+            % {"hub": item.hub.name},
+            field="start",
+        )
+    if not (hours.is_open_at(end) or hours.is_open_at(end - timedelta(minutes=1))):
+        raise ReservationError(
+            _("%(hub)s is closed at the return time. Choose a time when it is open.")
+            % {"hub": item.hub.name},
+            field="end",
+        )
+
+
 def _check_borrower(
     *, item: Item, borrower, pledge_accepted: bool, proof_confirmed: bool, now: datetime
 ) -> None:
@@ -179,6 +201,7 @@ def reservation_create(
     decides between two people racing for the last unit (the loser tries the next one)."""
     now = timezone.now()
     _check_period(item=item, start=start, end=end, now=now)
+    _check_opening_hours(item=item, start=start, end=end)
     if item.status != Item.Status.AVAILABLE:
         raise ReservationError(_("This item cannot be booked at the moment."), status=409)
     status = Reservation.Status.PENDING if item.needs_approval else Reservation.Status.CONFIRMED
@@ -635,6 +658,7 @@ def reservation_extend(*, reservation: Reservation, by, until: datetime) -> Rese
         raise ReservationError(
             _("You can borrow this for at most %(days)s days.") % {"days": item.max_loan_days}, field="end"
         )
+    _check_opening_hours(item=item, start=None, end=until)
     previous = reservation.end
     try:
         with transaction.atomic():
@@ -667,3 +691,14 @@ def reservations_extend_all(
         except ReservationError as error:
             refused.append((loan, error.message))
     return extended, refused
+
+
+def hub_hours_set(*, hub: Hub, intervals) -> None:
+    """Replace the hub's weekly hours (validated by places.forms.WeeklyHoursForm)."""
+    from sharing.models import HubHours
+
+    with transaction.atomic():
+        hub.weekly_hours.all().delete()
+        HubHours.objects.bulk_create(
+            HubHours(hub=hub, weekday=i.weekday, opens=i.opens, closes=i.closes) for i in intervals
+        )

@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from places.forms import DAY_FIELDS
 from sharing.admin_forms import HubAdminForm, ItemAdminForm
 from sharing.models import Hub, Item
 
@@ -27,6 +28,10 @@ class HubViewSet(SnippetViewSet):
             ),
             FieldPanel("email"),
             FieldPanel("phone"),
+            MultiFieldPanel(
+                [FieldPanel(f"hours_{day}") for day in DAY_FIELDS],
+                heading=_("Opening hours (pickups and returns)"),
+            ),
             FieldPanel("rules"),
             FieldPanel("max_active_per_user"),
             FieldPanel("staff_emails"),
