@@ -702,3 +702,48 @@ def hub_hours_set(*, hub: Hub, intervals) -> None:
         HubHours.objects.bulk_create(
             HubHours(hub=hub, weekday=i.weekday, opens=i.opens, closes=i.closes) for i in intervals
         )
+
+
+# --- Damaged returns to a repairer ------------------------------------------------------------------
+
+
+def repairers_for_unit(unit: Unit, *, limit: int = 3) -> list:
+    """Published repairers near the hub (or owner) that fix the item's category: the check-in
+    screen's suggestions for a damaged return (sharing may call repair's selectors)."""
+    from repair.selectors import repairers_near
+
+    return repairers_near(category_ids=[unit.item.category_id], point=unit.item.public_location, limit=limit)
+
+
+def unit_refer_to_repairer(*, unit: Unit, repairer, by, note: str = ""):
+    """Ask a repairer about a damaged unit: opens (or reopens) the conversation with the
+    repairer from the person who manages the item, with what is wrong as the first message."""
+    from chat.services import ChatError, conversation_open, message_send
+
+    item = unit.item
+    if not can_manage_item(by, item):
+        raise ReservationError(_("Only the hub's staff or the owner can do this."), status=403)
+    last = (
+        Reservation.objects.filter(unit=unit, status=Reservation.Status.RETURNED)
+        .exclude(return_condition__in=("", Reservation.Condition.OK))
+        .order_by("-returned_at")
+        .first()
+    )
+    lines = [
+        _("Can you repair this? %(item)s (%(unit)s) from %(owner)s.")
+        % {"item": item.title, "unit": unit.label, "owner": item.hub.name if item.hub_id else by.display_name}
+    ]
+    if last is not None:
+        lines.append(
+            _("Condition on return: %(condition)s.") % {"condition": last.get_return_condition_display()}
+        )
+        if last.return_notes:
+            lines.append(last.return_notes[:1000])
+    if note.strip():
+        lines.append(note.strip()[:800])
+    try:
+        conversation, _created = conversation_open(user=by, subject=repairer)
+        message_send(conversation=conversation, sender=by, body="\n".join(lines)[:2000])
+    except ChatError as error:
+        raise ReservationError(str(error.message), status=error.status) from None
+    return conversation

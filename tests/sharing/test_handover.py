@@ -158,3 +158,26 @@ def test_due_reminders_the_day_before_and_on_the_day_once_each_through_the_task_
     assert len(mail.outbox) == 2
     loan.refresh_from_db()
     assert loan.reminded_before_at and loan.reminded_due_at
+
+
+def test_a_damaged_unit_is_referred_to_a_nearby_repairer_in_chat(hub, staff, borrower):
+    from chat.models import Message
+    from sharing.services import repairers_for_unit, unit_refer_to_repairer
+    from tests.factory_repair import FORNEBU, make_repairer
+
+    item = make_item(hub=hub, category="water-sports")
+    booking = reservation_check_out(reservation=today_booking(item, borrower), by=staff)
+    reservation_check_in(
+        reservation=booking, by=staff, report=CheckIn(condition="damaged", notes="Hull i skroget")
+    )
+    near = make_repairer(name="Fjordens Båtservice", categories=("water-sports",), at=FORNEBU)
+    make_repairer(name="Skomakeren", categories=("shoes",), at=FORNEBU)
+    unit = Unit.objects.get(pk=booking.unit_id)
+    assert [r.name for r in repairers_for_unit(unit)] == ["Fjordens Båtservice"]
+    with pytest.raises(ReservationError) as refused:
+        unit_refer_to_repairer(unit=unit, repairer=near, by=borrower)
+    assert refused.value.status == 403
+    conversation = unit_refer_to_repairer(unit=unit, repairer=near, by=staff, note="Haster før helgen")
+    assert near.owners.filter(pk=conversation.other_participant_id(staff.pk)).exists()
+    body = Message.objects.get(conversation=conversation).body
+    assert "Havkajakk" in body and "Hull i skroget" in body and "Haster før helgen" in body
