@@ -5,6 +5,7 @@ the commit (API.md, "WebSocket chat")."""
 import time
 import uuid
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.cache import cache
@@ -23,9 +24,29 @@ TYPING_INTERVAL = 3.0  # at most one typing signal per socket this often
 RESUME_MAX = 1000  # messages replayed for one resume
 
 
+def db(func):
+    """`database_sync_to_async` on the event loop's thread pool (Daphne: ASGI_THREADS threads,
+    default min(32, CPUs + 4)) rather than the one thread Channels shares between all consumers
+    of the process by default ("thread-sensitive"). Every call here is self-contained (a
+    connection from the pool, its own transaction), so nothing needs that thread; on it, every
+    socket's frame waited for the database round trips of every other socket's frames."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
 class SafeJsonConsumer(AsyncJsonWebsocketConsumer):
     """A JSON consumer that answers frames it cannot parse with an `invalid` error frame
     instead of dropping the connection."""
+
+    async def dispatch(self, message):
+        """Channels' own dispatch without its `aclose_old_connections()` before every handler.
+        That call runs on the one thread Channels shares between all consumers of the process,
+        so every frame and every channel-layer event (two per message and socket) queued there
+        behind all the others. Database work here goes through `db()`, whose
+        DatabaseSyncToAsync closes old connections in its own thread before and after each call."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None:
@@ -73,8 +94,7 @@ class ChatConsumer(SafeJsonConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
-        find = database_sync_to_async(selectors.conversation_for)
-        self.conversation = await find(self.user, conversation_id)
+        self.conversation = await db(selectors.conversation_for)(self.user, conversation_id)
         if self.conversation is None:
             await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
@@ -86,7 +106,7 @@ class ChatConsumer(SafeJsonConsumer):
         )
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
-        await database_sync_to_async(services.presence_join)(self.user.pk)
+        await db(services.presence_join)(self.user.pk)
         self.present = True
         await self.accept()
 
@@ -94,7 +114,7 @@ class ChatConsumer(SafeJsonConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if getattr(self, "present", False):
-            await database_sync_to_async(services.presence_leave)(self.user.pk)
+            await db(services.presence_leave)(self.user.pk)
 
     # --- client → server --------------------------------------------------------------------
 
@@ -110,15 +130,14 @@ class ChatConsumer(SafeJsonConsumer):
             await self.send_error("invalid", _("Unknown frame."))
             return
         # The socket keeps the user it connected with: check again that they still may talk.
-        if not await database_sync_to_async(self._still_allowed)():
+        if not await db(self._still_allowed)():
             await self.close(code=CLOSE_FORBIDDEN)
             return
         handler = getattr(self, f"on_{content['type']}")
         await handler(content)
 
     def _still_allowed(self) -> bool:
-        self.user.refresh_from_db(fields=["is_active"])
-        return self.user.is_active and selectors.conversation_for(self.user, self.conversation.pk) is not None
+        return selectors.may_still_talk(self.user, self.conversation.pk)
 
     async def on_message(self, content):
         body = content.get("body")
@@ -137,11 +156,11 @@ class ChatConsumer(SafeJsonConsumer):
             except ValueError:
                 await self.send_error("invalid", _("client_id must be a UUID."))
                 return
-        if not await database_sync_to_async(self._within_rate_limit)():
+        if not await db(self._within_rate_limit)():
             await self.send_error("rate_limited", _("You are sending messages too fast. Wait a little."))
             return
         try:
-            message = await database_sync_to_async(services.message_send)(
+            message = await db(services.message_send)(
                 conversation=self.conversation, sender=self.user, body=body, client_id=client_id
             )
         except services.ChatError as error:
@@ -149,7 +168,7 @@ class ChatConsumer(SafeJsonConsumer):
             return
         if getattr(message, "duplicate", False):
             # A retried frame whose message already existed is not broadcast again: confirm it here.
-            await self.send_json(await database_sync_to_async(services.message_event)(message))
+            await self.send_json(await db(services.message_event)(message))
 
     def _within_rate_limit(self) -> bool:
         """At most RATE_LIMIT_MESSAGES per RATE_LIMIT_WINDOW seconds per user, the window
@@ -168,7 +187,7 @@ class ChatConsumer(SafeJsonConsumer):
         if not isinstance(last_read_id, int) or isinstance(last_read_id, bool) or last_read_id < 0:
             await self.send_error("invalid", _("last_read_id must be a message id."))
             return
-        await database_sync_to_async(services.conversation_mark_read)(
+        await db(services.conversation_mark_read)(
             conversation=self.conversation, user=self.user, last_read_id=last_read_id
         )
 
@@ -186,7 +205,7 @@ class ChatConsumer(SafeJsonConsumer):
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
             await self.send_error("invalid", _("after must be a message id."))
             return
-        frames = await database_sync_to_async(self._frames_after)(after)
+        frames = await db(self._frames_after)(after)
         for frame in frames:
             await self.send_json(frame)
 
@@ -244,7 +263,7 @@ class NotificationConsumer(SafeJsonConsumer):
         await self.send_error("invalid", "This socket only listens.")
 
     async def inbox_changed(self, event):
-        count = await database_sync_to_async(selectors.unread_total)(self.user)
+        count = await db(selectors.unread_total)(self.user)
         await self.send_json({"type": "unread", "count": count})
 
     async def socket_close(self, event):
