@@ -33,6 +33,13 @@ def db(func):
     return database_sync_to_async(func, thread_sensitive=False)
 
 
+def error_frame(code: str, detail: str) -> dict:
+    return {"type": "error", "code": code, "detail": detail}
+
+
+FORBIDDEN = object()  # a frame from a user who may no longer talk here: close the socket
+
+
 class SafeJsonConsumer(AsyncJsonWebsocketConsumer):
     """A JSON consumer that answers frames it cannot parse with an `invalid` error frame
     instead of dropping the connection."""
@@ -60,7 +67,7 @@ class SafeJsonConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content, **kwargs)
 
     async def send_error(self, code: str, detail: str) -> None:
-        await self.send_json({"type": "error", "code": code, "detail": detail})
+        await self.send_json(error_frame(code, detail))
 
 
 class PingConsumer(SafeJsonConsumer):
@@ -129,6 +136,9 @@ class ChatConsumer(SafeJsonConsumer):
         ):
             await self.send_error("invalid", _("Unknown frame."))
             return
+        if content["type"] == "message":
+            await self.on_message(content)  # checks in the same trip to a database thread
+            return
         # The socket keeps the user it connected with: check again that they still may talk.
         if not await db(self._still_allowed)():
             await self.close(code=CLOSE_FORBIDDEN)
@@ -140,35 +150,44 @@ class ChatConsumer(SafeJsonConsumer):
         return selectors.may_still_talk(self.user, self.conversation.pk)
 
     async def on_message(self, content):
+        # The most frequent frame: re-check, validation, rate limit and storing in one trip to
+        # a database thread rather than one trip for each.
+        reply = await db(self._message)(content)
+        if reply is FORBIDDEN:
+            await self.close(code=CLOSE_FORBIDDEN)
+        elif reply is not None:
+            await self.send_json(reply)
+
+    def _message(self, content: dict) -> dict | object | None:
+        """Store a message frame; returns the frame to answer with (an error, or the stored
+        message for a retried client_id), FORBIDDEN, or None when the broadcast answers."""
+        if not self._still_allowed():
+            return FORBIDDEN
         body = content.get("body")
         if not isinstance(body, str):
-            await self.send_error("invalid", _("A message needs a body."))
-            return
+            return error_frame("invalid", _("A message needs a body."))
         if len(body.strip()) > MAX_MESSAGE_LENGTH:
-            await self.send_error(
+            return error_frame(
                 "too_long", _("A message can be at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH}
             )
-            return
         client_id = None
         if content.get("client_id") is not None:
             try:
                 client_id = uuid.UUID(str(content["client_id"]))
             except ValueError:
-                await self.send_error("invalid", _("client_id must be a UUID."))
-                return
-        if not await db(self._within_rate_limit)():
-            await self.send_error("rate_limited", _("You are sending messages too fast. Wait a little."))
-            return
+                return error_frame("invalid", _("client_id must be a UUID."))
+        if not self._within_rate_limit():
+            return error_frame("rate_limited", _("You are sending messages too fast. Wait a little."))
         try:
-            message = await db(services.message_send)(
+            message = services.message_send(
                 conversation=self.conversation, sender=self.user, body=body, client_id=client_id
             )
         except services.ChatError as error:
-            await self.send_error(error.code, error.message)
-            return
+            return error_frame(error.code, error.message)
         if getattr(message, "duplicate", False):
             # A retried frame whose message already existed is not broadcast again: confirm it here.
-            await self.send_json(await db(services.message_event)(message))
+            return services.message_event(message)
+        return None
 
     def _within_rate_limit(self) -> bool:
         """At most RATE_LIMIT_MESSAGES per RATE_LIMIT_WINDOW seconds per user, the window
