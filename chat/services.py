@@ -202,7 +202,11 @@ def message_send_system(*, conversation: Conversation, body: str) -> Message:
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.sent_at)
         transaction.on_commit(
-            lambda: _broadcast(conversation.pk, {"type": "chat.message", "frame": message_event(message)})
+            lambda: _broadcast(
+                conversation.pk,
+                {"type": "chat.message", "frame": message_event(message)},
+                conversation.participant_ids,
+            )
         )
     return message
 
