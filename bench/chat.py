@@ -59,7 +59,7 @@ import _common as common
 
 TARGET_P99_MS = 25.0
 TARGET_RSS_MB = 300.0
-SECRET_KEY = os.environ.get("BENCH_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+SECRET_KEY = common.BENCH_SECRET_KEY  # the servers' key: the seeded sessions are signed with it
 PREFIX = "bench-chat"  # channel-layer and cache key prefix of the benchmark's Daphne processes
 UNUSABLE = "!"  # what set_unusable_password() stores
 CLK_TCK = os.sysconf("SC_CLK_TCK")
