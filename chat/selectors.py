@@ -40,6 +40,16 @@ def conversation_for(user, conversation_id: int) -> Conversation | None:
     )
 
 
+def may_still_talk(user, conversation_id: int) -> bool:
+    """The per-frame re-check of an open socket, in one query: the user is still active and still
+    a participant of a conversation that still exists."""
+    return (
+        Conversation.objects.filter(pk=conversation_id)
+        .filter(Q(user_low=user, user_low__is_active=True) | Q(user_high=user, user_high__is_active=True))
+        .exists()
+    )
+
+
 def messages_page(conversation: Conversation, *, before: int | None = None, after: int | None = None):
     """Up to HISTORY_PAGE messages in id order: the newest ones, those before an id (scrolling
     up) or those after an id (catching up)."""

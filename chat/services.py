@@ -89,29 +89,42 @@ def conversation_open(*, user, other=None, subject=None) -> tuple[Conversation, 
 
 
 def _group_send(group: str, event: dict) -> None:
+    _group_send_all([(group, event)])
+
+
+def _group_send_all(sends: list[tuple[str, dict]]) -> None:
+    """Publish (group, event) pairs concurrently, in one trip to the event loop."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not sends:
         return
+
+    async def send_all() -> None:
+        await asyncio.gather(*(layer.group_send(group, event) for group, event in sends))
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        async_to_sync(layer.group_send)(group, event)
+        async_to_sync(send_all)()
         return
     # Called from a thread that runs an event loop of its own (async_to_sync refuses): send
     # from a helper thread instead.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(async_to_sync(layer.group_send), group, event).result()
+        pool.submit(async_to_sync(send_all)).result()
 
 
-def _broadcast(conversation_id: int, event: dict) -> None:
-    _group_send(conversation_group(conversation_id), event)
+def _broadcast(conversation_id: int, event: dict, participant_ids: tuple[int, int] | None = None) -> None:
+    sends = [(conversation_group(conversation_id), event)]
     if event["type"] in ("chat.message", "chat.read"):
         # Both participants' header badges may change.
-        for user_id in (
-            Conversation.objects.filter(pk=conversation_id).values_list("user_low_id", "user_high_id").first()
-            or ()
-        ):
-            _group_send(user_group(user_id), {"type": "inbox.changed"})
+        if participant_ids is None:
+            participant_ids = (
+                Conversation.objects.filter(pk=conversation_id)
+                .values_list("user_low_id", "user_high_id")
+                .first()
+                or ()
+            )
+        sends += [(user_group(user_id), {"type": "inbox.changed"}) for user_id in participant_ids]
+    _group_send_all(sends)
 
 
 def message_event(message: Message) -> dict:
@@ -150,13 +163,8 @@ def message_send(
         blocker_id__in=(sender.pk, other_id), blocked_id__in=(sender.pk, other_id)
     ).exists():
         raise ChatError("blocked", _("You cannot send messages to this person."), status=403)
-    if client_id is not None:
-        existing = Message.objects.filter(
-            conversation=conversation, sender=sender, client_id=client_id
-        ).first()
-        if existing is not None:
-            existing.duplicate = True  # already stored and broadcast: the caller confirms it
-            return existing
+    # A repeated client_id is caught by the unique constraint (message_idempotent_client_id)
+    # rather than by a look-up first: one query less for every message that is not a retry.
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -165,11 +173,22 @@ def message_send(
             Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.sent_at)
             _mark_read(conversation=conversation, user=sender, last_read_id=message.pk)
             transaction.on_commit(
-                lambda: _broadcast(conversation.pk, {"type": "chat.message", "frame": message_event(message)})
+                lambda: _broadcast(
+                    conversation.pk,
+                    {"type": "chat.message", "frame": message_event(message)},
+                    conversation.participant_ids,
+                )
             )
     except IntegrityError:
-        # The same client_id raced in on another connection: that one won; return it.
-        existing = Message.objects.get(conversation=conversation, sender=sender, client_id=client_id)
+        if client_id is None:
+            raise
+        # Already stored (a retried frame, or the same client_id racing in on another
+        # connection) and broadcast then: return that one; the caller confirms it.
+        existing = Message.objects.filter(
+            conversation=conversation, sender=sender, client_id=client_id
+        ).first()
+        if existing is None:  # some other constraint failed
+            raise
         existing.duplicate = True
         return existing
     return message
@@ -183,14 +202,26 @@ def message_send_system(*, conversation: Conversation, body: str) -> Message:
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.sent_at)
         transaction.on_commit(
-            lambda: _broadcast(conversation.pk, {"type": "chat.message", "frame": message_event(message)})
+            lambda: _broadcast(
+                conversation.pk,
+                {"type": "chat.message", "frame": message_event(message)},
+                conversation.participant_ids,
+            )
         )
     return message
 
 
 def _mark_read(*, conversation: Conversation, user, last_read_id: int) -> None:
-    state, _created = ReadState.objects.get_or_create(conversation=conversation, user=user)
-    if last_read_id > state.last_read_id:
+    """Move the user's read marker forward (never back). One UPDATE when the read state exists
+    (every message after the first), the row is created otherwise."""
+    if ReadState.objects.filter(conversation=conversation, user=user, last_read_id__lt=last_read_id).update(
+        last_read_id=last_read_id
+    ):
+        return
+    state, created = ReadState.objects.get_or_create(
+        conversation=conversation, user=user, defaults={"last_read_id": last_read_id}
+    )
+    if not created and last_read_id > state.last_read_id:  # created meanwhile by another request
         ReadState.objects.filter(pk=state.pk, last_read_id__lt=last_read_id).update(last_read_id=last_read_id)
 
 
@@ -203,7 +234,9 @@ def conversation_mark_read(*, conversation: Conversation, user, last_read_id: in
     _mark_read(conversation=conversation, user=user, last_read_id=last_read_id)
     transaction.on_commit(
         lambda: _broadcast(
-            conversation.pk, {"type": "chat.read", "user": user.pk, "last_read_id": last_read_id}
+            conversation.pk,
+            {"type": "chat.read", "user": user.pk, "last_read_id": last_read_id},
+            conversation.participant_ids,
         )
     )
 

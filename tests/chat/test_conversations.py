@@ -1,10 +1,13 @@
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from chat.models import Conversation, Message
-from chat.selectors import conversations_of, partners_about
+from chat import services
+from chat.models import Conversation, Message, ReadState
+from chat.selectors import conversations_of, may_still_talk, partners_about
 from chat.services import ChatError, block_user, conversation_mark_read, conversation_open, message_send
 from tests.factories import UserFactory, make_listing
 
@@ -140,3 +143,74 @@ def test_thread_history_pages_upward(listing):
     assert f"?before={sent[10].pk}" in newest
     older = client.get(f"/meldinger/{conversation.pk}/", {"before": sent[10].pk}).content.decode()
     assert "melding 009" in older and "melding 000" in older and "melding 010" not in older
+
+
+def test_the_read_marker_never_moves_back(listing):
+    asker = UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    first = message_send(conversation=conversation, sender=asker, body="Hei")
+    last = message_send(conversation=conversation, sender=asker, body="Er den ledig?")
+    conversation_mark_read(conversation=conversation, user=listing.owner, last_read_id=last.pk)
+    conversation_mark_read(conversation=conversation, user=listing.owner, last_read_id=first.pk)
+    assert ReadState.objects.get(conversation=conversation, user=listing.owner).last_read_id == last.pk
+
+
+def test_sending_marks_the_senders_read_state_up_to_their_message(listing):
+    asker = UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    from_owner = message_send(conversation=conversation, sender=listing.owner, body="Hei")
+    assert conversations_of(asker).get().unread_count == 1
+    reply = message_send(conversation=conversation, sender=asker, body="Hei selv")
+    assert (
+        ReadState.objects.get(conversation=conversation, user=asker).last_read_id == reply.pk > from_owner.pk
+    )
+    assert conversations_of(asker).get().unread_count == 0
+
+
+def test_a_retried_client_id_is_flagged_as_a_duplicate_and_not_broadcast_again(
+    listing, monkeypatch, django_capture_on_commit_callbacks
+):
+    asker = UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    published = []
+    monkeypatch.setattr(services, "_group_send_all", published.append)
+    client_id = uuid.uuid4()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = message_send(conversation=conversation, sender=asker, body="Hei", client_id=client_id)
+        again = message_send(conversation=conversation, sender=asker, body="Hei", client_id=client_id)
+    assert again.pk == first.pk and again.duplicate and not getattr(first, "duplicate", False)
+    assert len(published) == 1
+
+
+def test_a_message_takes_four_queries_and_one_publish_to_the_conversation_and_both_badges(
+    listing, monkeypatch, django_capture_on_commit_callbacks
+):
+    asker = UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    message_send(conversation=conversation, sender=asker, body="Hei")  # the read state exists now
+    asker = type(asker).objects.select_related("profile").get(pk=asker.pk)
+    published = []
+    monkeypatch.setattr(services, "_group_send_all", published.append)
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        message = message_send(conversation=conversation, sender=asker, body="Er den ledig?")
+    # block check, insert, last_message_at, read state (savepoints: the test's own transaction)
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 4, statements
+    [sends] = published
+    assert [group for group, _event in sends] == [
+        services.conversation_group(conversation.pk),
+        services.user_group(conversation.user_low_id),
+        services.user_group(conversation.user_high_id),
+    ]
+    assert sends[0][1]["frame"]["id"] == message.pk
+
+
+def test_only_active_participants_may_still_talk(listing):
+    asker, outsider = UserFactory(), UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    assert may_still_talk(asker, conversation.pk) and may_still_talk(listing.owner, conversation.pk)
+    assert not may_still_talk(outsider, conversation.pk)
+    type(asker).objects.filter(pk=asker.pk).update(is_active=False)
+    assert not may_still_talk(asker, conversation.pk) and may_still_talk(listing.owner, conversation.pk)
+    conversation.delete()
+    assert not may_still_talk(listing.owner, conversation.pk)

@@ -201,3 +201,16 @@ def test_typing_reaches_the_other_side_only(talk, live_site, second_daphne):
         assert recv(b) == {"type": "typing", "user": owner.pk}
         a.send(json.dumps({"type": "message", "body": "ferdig"}))
         assert recv(a)["type"] == "message"  # no typing echo before the message
+
+
+def test_a_deactivated_user_is_closed_on_their_next_frame(talk, live_site):
+    conversation, owner, _ = talk
+    with open_socket(live_site, conversation.pk, owner) as a:
+        a.send(json.dumps({"type": "message", "body": "før"}))
+        assert recv(a)["type"] == "message"
+        type(owner).objects.filter(pk=owner.pk).update(is_active=False)  # no signal, no socket close
+        a.send(json.dumps({"type": "message", "body": "etter"}))
+        with pytest.raises(ConnectionClosed) as closed:
+            recv(a)
+    assert closed.value.rcvd.code == 4403
+    assert list(Message.objects.values_list("body", flat=True)) == ["før"]
