@@ -2,13 +2,14 @@
 period. Periods are half-open, [start, end)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Now
+from django.utils import timezone
 
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from places.geo import GeoQuery
@@ -221,3 +222,113 @@ def hub_opening_hours(hub: Hub) -> OpeningHours:
     """The hub's hours; uses prefetched rows when the queryset has them. No rows: no hours kept
     (a self-service hub), and pickups are not limited by them."""
     return OpeningHours.from_rows(hub.weekly_hours.all(), hub.hours_exceptions.all())
+
+
+# --- Calendar and the people's screens -----------------------------------------------------------
+
+
+class DayState:
+    FREE = "free"  # some unit is free the whole day
+    PARTLY = "partly"  # no unit is free all day, but one is for part of it
+    BOOKED = "booked"  # no unit is free at any moment of the day
+    PAST = "past"  # before today: not bookable
+
+
+@dataclass(frozen=True)
+class DayAvailability:
+    day: date
+    state: str
+
+    @property
+    def bookable(self) -> bool:
+        return self.state in (DayState.FREE, DayState.PARTLY)
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of `day` in Oslo time (days are 23 or 25 hours long when the clocks change)."""
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def day_availability(
+    item: Item, year: int, month: int, *, today: date | None = None
+) -> list[DayAvailability]:
+    """Each day of the month, in Oslo time: free, partly booked, booked (or past). Built on
+    `busy_periods` (the moments no unit is free) and the units' own bookings; three queries."""
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    start, end = local_midnight(first), local_midnight(following)
+    today = today or timezone.localdate()
+    units = list(Unit.objects.filter(item=item, status=Unit.Status.AVAILABLE).values_list("pk", flat=True))
+    booked: dict[int, list[tuple[datetime, datetime]]] = {pk: [] for pk in units}
+    for unit_id, booked_from, booked_until in (
+        _overlapping(start, end).filter(unit_id__in=units).values_list("unit_id", "start", "end")
+    ):
+        booked[unit_id].append((booked_from, booked_until))
+    busy = busy_periods(item, start, end)
+    days = []
+    day = first
+    while day < following:
+        day_start, day_end = local_midnight(day), local_midnight(day + timedelta(days=1))
+        if day < today:
+            state = DayState.PAST
+        elif any(
+            not any(b_from < day_end and b_until > day_start for b_from, b_until in periods)
+            for periods in booked.values()
+        ):
+            state = DayState.FREE
+        elif any(b_from <= day_start and b_until >= day_end for b_from, b_until in busy):
+            state = DayState.BOOKED
+        else:
+            state = DayState.PARTLY
+        days.append(DayAvailability(day, state))
+        day += timedelta(days=1)
+    return days
+
+
+def lendable_unit_count(item: Item) -> int:
+    return Unit.objects.filter(item=item, status=Unit.Status.AVAILABLE).count()
+
+
+def reservations_of_borrower(user, *, now: datetime | None = None, limit: int = 50) -> dict[str, list]:
+    """The borrower's own bookings in four groups: upcoming (pending or confirmed, not yet
+    over), borrowed (checked out), past (returned, or never picked up and over) and cancelled
+    (cancelled or rejected); the older groups hold the latest `limit`."""
+    now = now or timezone.now()
+    mine = Reservation.objects.filter(borrower=user).select_related("item__hub", "item__owner__profile")
+    waiting = (Reservation.Status.PENDING, Reservation.Status.CONFIRMED)
+    ended = Q(status=Reservation.Status.RETURNED) | Q(status__in=waiting, end__lte=now)
+    return {
+        "upcoming": list(mine.filter(status__in=waiting, end__gt=now).order_by("start", "pk")),
+        "borrowed": list(mine.filter(status=Reservation.Status.CHECKED_OUT).order_by("end", "pk")),
+        "past": list(mine.filter(ended).order_by("-end", "-pk")[:limit]),
+        "cancelled": list(
+            mine.filter(status__in=(Reservation.Status.CANCELLED, Reservation.Status.REJECTED)).order_by(
+                "-start", "-pk"
+            )[:limit]
+        ),
+    }
+
+
+def hub_desk(hub: Hub, *, day: date | None = None) -> dict[str, list]:
+    """What a hub's staff handle on `day` (today, Oslo time): bookings awaiting approval,
+    pickups (confirmed, starting that day) and returns (borrowed, due that day or overdue)."""
+    day = day or timezone.localdate()
+    day_start, day_end = local_midnight(day), local_midnight(day + timedelta(days=1))
+    ours = Reservation.objects.filter(item__hub=hub).select_related("item", "unit", "borrower__profile")
+    return {
+        "pending": list(ours.filter(status=Reservation.Status.PENDING).order_by("start", "pk")),
+        "pickups": list(
+            ours.filter(
+                status=Reservation.Status.CONFIRMED, start__gte=day_start, start__lt=day_end
+            ).order_by("start", "pk")
+        ),
+        "returns": list(
+            ours.filter(status=Reservation.Status.CHECKED_OUT, end__lt=day_end).order_by("end", "pk")
+        ),
+    }
+
+
+def hubs_staffed_by(user) -> QuerySet[Hub]:
+    if not (user.is_authenticated and user.is_active):
+        return Hub.objects.none()
+    return Hub.objects.filter(memberships__user=user).order_by("name")

@@ -22,6 +22,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("gis-bort/", include("marketplace.urls")),
     path("reparasjon/", include("repair.urls")),
+    path("laan/", include("sharing.urls")),
     path("meldinger/", include("chat.urls")),
     path("konto/", include("accounts.urls")),
     path("konto/", include("allauth.urls")),

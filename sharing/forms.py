@@ -1,0 +1,95 @@
+"""The booking form: a period in Oslo time (a date and a time for each end), the pledge and the
+proof where the item asks for them. The rules themselves are the service's."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sharing.models import Item
+
+DEFAULT_TIME = time(10, 0)
+
+
+def local_moment(day: date, at: time) -> datetime | None:
+    """`day` at `at` in Oslo time, or None when that time does not exist (the hour skipped when
+    the clocks go forward). A repeated hour (autumn) means its first occurrence."""
+    naive = datetime.combine(day, at)
+    aware = timezone.make_aware(naive)
+    if aware.astimezone(ZoneInfo("UTC")).astimezone(aware.tzinfo).replace(tzinfo=None) != naive:
+        return None
+    return aware
+
+
+class BookingForm(forms.Form):
+    start_date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label=_("Time"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+    )
+    end_date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end_time = forms.TimeField(
+        label=_("Time"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+    )
+    pledge_accepted = forms.BooleanField(label=_("I accept the pledge"), required=False)
+    proof_confirmed = forms.BooleanField(required=False)
+
+    def __init__(self, *args, item: Item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        if not item.pledge:
+            del self.fields["pledge_accepted"]
+        if item.required_proof:
+            self.fields["proof_confirmed"].label = _("I have: %(proof)s") % {"proof": item.required_proof}
+        else:
+            del self.fields["proof_confirmed"]
+
+    def clean(self):
+        data = super().clean()
+        for side in ("start", "end"):
+            day, at = data.get(f"{side}_date"), data.get(f"{side}_time")
+            if day is None or at is None:
+                continue
+            moment = local_moment(day, at)
+            if moment is None:
+                self.add_error(
+                    f"{side}_time",
+                    _("%(time)s does not exist that day: the clocks go forward. Choose another time.")
+                    % {"time": at.strftime("%H:%M")},
+                )
+            data[side] = moment
+        return data
+
+    @property
+    def period(self) -> tuple[datetime, datetime]:
+        return self.cleaned_data["start"], self.cleaned_data["end"]
+
+    @classmethod
+    def initial_for(cls, item: Item, query) -> dict:
+        """Prefill from the calendar's or a suggestion's link (?start_date=…&start_time=…&…):
+        what parses is kept, the rest defaults (10:00; the end a day later, within the loan)."""
+        initial: dict = {}
+        for name, field in (
+            ("start_date", forms.DateField()),
+            ("end_date", forms.DateField()),
+            ("start_time", forms.TimeField()),
+            ("end_time", forms.TimeField()),
+        ):
+            try:
+                if value := field.clean(query.get(name, "")[:20]):
+                    initial[name] = value
+            except forms.ValidationError:
+                pass
+        if "start_date" in initial:
+            initial.setdefault("start_time", DEFAULT_TIME)
+            if "end_date" not in initial:
+                end = datetime.combine(initial["start_date"], initial["start_time"]) + timedelta(days=1)
+                initial["end_date"] = end.date()
+                initial.setdefault("end_time", end.time())
+            initial.setdefault("end_time", initial["start_time"])
+        return initial

@@ -1,0 +1,234 @@
+"""Lending in HTML: find an item, read its calendar, book it, see and cancel one's loans; hub
+staff approve bookings and see the day's pickups and returns. Thin: parse, authorise through
+sharing.permissions, call one service or selector, render. Every flow works without JS."""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog.selectors import category_choices
+from core.pagination import CappedPaginator
+from places.geo import distance_km
+from places.models import Place
+from sharing.filters import ItemFilter
+from sharing.forms import BookingForm
+from sharing.models import Hub, Item, Reservation
+from sharing.permissions import is_hub_staff
+from sharing.selectors import (
+    day_availability,
+    hub_desk,
+    hubs_public,
+    hubs_staffed_by,
+    items_public,
+    reservations_of_borrower,
+)
+from sharing.services import ReservationError, reservation_cancel, reservation_create, reservation_decide
+
+PAGE_SIZE = 20
+RADIUS_CHOICES = (1, 2, 5, 10, 25, 50)
+# The calendar shows this month and up to this many months ahead.
+CALENDAR_MONTHS_AHEAD = 18
+
+
+def item_list(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    filterset = ItemFilter(params, queryset=Item.objects.none())
+    context = {
+        "filterset": filterset,
+        "params": params,
+        "category_groups": category_choices(),
+        "hubs": hubs_public(),
+        "radii": RADIUS_CHOICES,
+        "place_names": Place.objects.order_by("name").values_list("name", flat=True),
+        "staffed_hubs": hubs_staffed_by(request.user),
+    }
+    if not filterset.is_valid():
+        status = 404 if filterset.not_found else 400
+        return render(request, "sharing/item_list.html", context, status=status)
+    search = filterset.search
+    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for item in page.object_list:
+        item.distance = distance_km(search.geo.point, item.public_location) if search.geo else None
+    context.update(searched=True, page=page, search=search, query_without_page=params.urlencode())
+    return render(request, "sharing/item_list.html", context)
+
+
+def _visible_item(item_id: int) -> Item:
+    return get_object_or_404(items_public().select_related("hub", "category", "owner__profile"), pk=item_id)
+
+
+def _calendar_month(value: str, today: date) -> date:
+    """The first day of the asked month (?month=YYYY-MM), kept within this month and
+    CALENDAR_MONTHS_AHEAD; anything unreadable means this month."""
+    this_month = today.replace(day=1)
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        asked = date(year, month, 1)
+    except (ValueError, TypeError):
+        return this_month
+    last = _add_months(this_month, CALENDAR_MONTHS_AHEAD)
+    return min(max(asked, this_month), last)
+
+
+def _add_months(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _weeks(days) -> list[dict]:
+    """Monday-first weeks of the month for the grid: {"number": ISO week, "days": [day or None]}."""
+    weeks: list[dict] = []
+    for day in days:
+        if not weeks or day.day.weekday() == 0:
+            weeks.append({"number": day.day.isocalendar().week, "days": [None] * day.day.weekday()})
+        weeks[-1]["days"].append(day)
+    weeks[-1]["days"] += [None] * (7 - len(weeks[-1]["days"]))
+    return weeks
+
+
+def item_detail(request, item_id: int):
+    item = _visible_item(item_id)
+    today = timezone.localdate()
+    month = _calendar_month(request.GET.get("month", ""), today)
+    days = day_availability(item, month.year, month.month, today=today)
+    this_month = today.replace(day=1)
+    previous, following = _add_months(month, -1), _add_months(month, 1)
+    context = {
+        "item": item,
+        "month": month,
+        "weeks": _weeks(days),
+        "previous_month": previous if previous >= this_month else None,
+        "next_month": following if following <= _add_months(this_month, CALENDAR_MONTHS_AHEAD) else None,
+        "weekdays": [date(2024, 1, d) for d in range(1, 8)],  # a Monday to a Sunday, for the names
+    }
+    return render(request, "sharing/item_detail.html", context)
+
+
+def _booking_link(item: Item, start, end) -> str:
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    query = urlencode(
+        {
+            "start_date": start.date().isoformat(),
+            "start_time": start.strftime("%H:%M"),
+            "end_date": end.date().isoformat(),
+            "end_time": end.strftime("%H:%M"),
+        }
+    )
+    return f"{reverse('sharing:book', args=[item.pk])}?{query}"
+
+
+@login_required
+def item_book(request, item_id: int):
+    item = _visible_item(item_id)
+    if request.method != "POST":
+        form = BookingForm(item=item, initial=BookingForm.initial_for(item, request.GET))
+        return render(request, "sharing/booking_form.html", {"item": item, "form": form})
+    form = BookingForm(request.POST, item=item)
+    context = {"item": item, "form": form}
+    if not form.is_valid():
+        return render(request, "sharing/booking_form.html", context, status=400)
+    start, end = form.period
+    try:
+        reservation = reservation_create(
+            item=item,
+            borrower=request.user,
+            start=start,
+            end=end,
+            pledge_accepted=form.cleaned_data.get("pledge_accepted", False),
+            proof_confirmed=form.cleaned_data.get("proof_confirmed", False),
+        )
+    except ReservationError as error:
+        field = {"start": "start_date", "end": "end_date"}.get(error.field, error.field)
+        form.add_error(field if field in form.fields else None, error.message)
+        if error.suggestion:
+            suggested_start, suggested_end = (timezone.localtime(moment) for moment in error.suggestion)
+            context["suggestion"] = {
+                "start": suggested_start,
+                "end": suggested_end,
+                "link": _booking_link(item, suggested_start, suggested_end),
+            }
+        return render(request, "sharing/booking_form.html", context, status=error.status)
+    if reservation.status == Reservation.Status.PENDING:
+        messages.success(request, _("Booked: %(item)s. The lender will approve it.") % {"item": item.title})
+    else:
+        messages.success(request, _("Booked: %(item)s. It is confirmed.") % {"item": item.title})
+    return redirect("sharing:mine")
+
+
+@login_required
+def my_loans(request):
+    groups = reservations_of_borrower(request.user)
+    sections = [
+        ("upcoming", _("Upcoming"), groups["upcoming"]),
+        ("borrowed", _("Borrowed now"), groups["borrowed"]),
+        ("past", _("Earlier loans"), groups["past"]),
+        ("cancelled", _("Cancelled and rejected"), groups["cancelled"]),
+    ]
+    return render(request, "sharing/my_loans.html", {"sections": sections})
+
+
+@login_required
+@require_POST
+def loan_cancel(request, reservation_id: int):
+    """The borrower cancels their own booking (someone else's is not found)."""
+    reservation = get_object_or_404(
+        Reservation.objects.select_related("item__hub"), pk=reservation_id, borrower=request.user
+    )
+    try:
+        reservation_cancel(reservation=reservation, by=request.user)
+    except ReservationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The booking of %(item)s is cancelled.") % {"item": reservation.item.title}
+        )
+    return redirect("sharing:mine")
+
+
+def _staffed_hub(request, slug: str) -> Hub:
+    hub = get_object_or_404(Hub, slug=slug)
+    if not is_hub_staff(request.user, hub):
+        raise PermissionDenied
+    return hub
+
+
+@login_required
+def hub_staff(request, slug: str):
+    hub = _staffed_hub(request, slug)
+    today = timezone.localdate()
+    context = {"hub": hub, "today": today, "now": timezone.now(), **hub_desk(hub, day=today)}
+    return render(request, "sharing/hub_staff.html", context)
+
+
+@login_required
+@require_POST
+def hub_decide(request, slug: str, reservation_id: int):
+    """Approve or reject a pending booking of one of this hub's items."""
+    hub = _staffed_hub(request, slug)
+    reservation = get_object_or_404(
+        Reservation.objects.select_related("item__hub", "borrower__profile"), pk=reservation_id, item__hub=hub
+    )
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        messages.error(request, _("Choose approve or reject."))
+        return redirect("sharing:hub", slug=hub.slug)
+    try:
+        reservation_decide(reservation=reservation, by=request.user, approve=decision == "approve")
+    except ReservationError as error:
+        messages.error(request, error.message)
+    else:
+        names = {"item": reservation.item.title, "name": reservation.borrower.display_name}
+        if decision == "approve":
+            messages.success(request, _("Approved: %(item)s for %(name)s.") % names)
+        else:
+            messages.success(request, _("Rejected: %(item)s for %(name)s.") % names)
+    return redirect("sharing:hub", slug=hub.slug)
