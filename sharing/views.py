@@ -205,7 +205,7 @@ def _staffed_hub(request, slug: str) -> Hub:
 def hub_staff(request, slug: str):
     hub = _staffed_hub(request, slug)
     today = timezone.localdate()
-    context = {"hub": hub, "today": today, "now": timezone.now(), **hub_desk(hub, day=today)}
+    context = {"hub": hub, "today": today, **hub_desk(hub, day=today)}
     return render(request, "sharing/hub_staff.html", context)
 
 

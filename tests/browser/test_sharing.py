@@ -1,0 +1,100 @@
+"""Lending in Chromium: a resident finds a kayak near Fornebu, opens its calendar, picks a day
+with the keyboard, books it accepting the pledge and finds it under "my loans"; the hub's staff
+approve it. axe on the list, the item with its calendar, the booking form and the staff screen."""
+
+import re
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from sharing.models import Reservation
+from tests.factories import UserFactory
+from tests.sharing.conftest import make_hub, make_item
+from tests.support import assert_no_axe_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _next_month_day(today: date, day: int) -> date:
+    return date(today.year + today.month // 12, today.month % 12 + 1, day)
+
+
+def test_find_book_with_the_keyboard_and_approve(live_site, browser):
+    staff = UserFactory(profile__display_name="Siri i utlånet")
+    resident = UserFactory(profile__display_name="Kari")
+    hub = make_hub(staff=[staff], rules="Lever kajakken skylt og tørr.")
+    make_item(
+        hub=hub,
+        title="Havkajakk",
+        units=2,
+        requires_approval=True,
+        pledge="Plukk med deg søppel fra fjorden",
+        accessories=("åre", "flytevest"),
+    )
+    make_item(hub=hub, title="Elsykkel", category="e-bikes")
+
+    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_site, resident)
+
+    page.goto(live_site.url + "/en/laan/")
+    page.get_by_label("What do you want to borrow?").fill("kajakk")
+    page.get_by_label("Near").fill("Fornebu")
+    page.get_by_role("button", name="Search", exact=True).click()
+    assert page.get_by_role("link", name="Havkajakk").is_visible()
+    assert page.get_by_role("link", name="Elsykkel").count() == 0
+    assert "km away" in page.locator(".item-card").first.inner_text()
+    assert_no_axe_violations(page, context="item list")
+
+    page.get_by_role("link", name="Havkajakk").click()
+    page.wait_for_url(re.compile(r".*/laan/\d+/$"))
+    page.get_by_role("link", name=re.compile("^Next month")).click()
+    day = _next_month_day(timezone.localdate(), 10)
+    caption = page.locator("table.calendar__grid caption")
+    assert caption.inner_text() == f"Availability in {day:%B %Y}"
+    assert_no_axe_violations(page, context="item detail with calendar")
+
+    # Keyboard: from the calendar's previous-month link, Tab through the day links to the 10th.
+    pick = page.locator(f'a.calendar__pick[href$="start_date={day.isoformat()}"]')
+    assert "free" in pick.inner_text()
+    page.get_by_role("link", name=re.compile("^Previous month")).focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if pick.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("the day's link was not reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/reserver/\?start_date=.*"))
+    assert page.get_by_label("Date").first.input_value() == day.isoformat()
+    assert_no_axe_violations(page, context="booking form")
+
+    page.get_by_label("I accept the pledge").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Book", exact=True).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/laan/mine/$"))
+    upcoming = page.locator("#upcoming")
+    assert "Havkajakk" in upcoming.inner_text() and "Awaiting approval" in upcoming.inner_text()
+    assert page.get_by_text("The lender will approve it").is_visible()
+    reservation = Reservation.objects.get(borrower=resident)
+    assert timezone.localtime(reservation.start).date() == day and reservation.pledge_accepted
+
+    staff_page = browser.new_context(locale="nb-NO").new_page()
+    staff_page.set_default_timeout(15_000)
+    sign_in(staff_page, live_site, staff)
+    staff_page.goto(live_site.url + f"/en/laan/sentral/{hub.slug}/")
+    assert "Borrower: Kari" in staff_page.locator("#pending-heading + ul").inner_text()
+    assert_no_axe_violations(staff_page, context="hub staff screen")
+    staff_page.get_by_role("button", name="Approve").click()
+    assert staff_page.get_by_text("Approved: Havkajakk for Kari").is_visible()
+    reservation.refresh_from_db()
+    assert reservation.status == "confirmed"
+
+    page.reload()
+    assert "Confirmed" in page.locator("#upcoming").inner_text()
+    assert_no_axe_violations(page, context="my loans")
+    staff_page.context.close()
+    context.close()
