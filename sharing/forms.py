@@ -42,6 +42,9 @@ class BookingForm(forms.Form):
     def __init__(self, *args, item: Item, **kwargs):
         super().__init__(*args, **kwargs)
         self.item = item
+        today = timezone.localdate().isoformat()
+        self.fields["start_date"].widget.attrs["min"] = today
+        self.fields["end_date"].widget.attrs["min"] = today
         if not item.pledge:
             del self.fields["pledge_accepted"]
         if item.required_proof:

@@ -104,6 +104,7 @@ def item_detail(request, item_id: int):
     previous, following = _add_months(month, -1), _add_months(month, 1)
     context = {
         "item": item,
+        "is_own": request.user.is_authenticated and item.owner_id == request.user.pk,
         "month": month,
         "weeks": _weeks(days),
         "previous_month": previous if previous >= this_month else None,

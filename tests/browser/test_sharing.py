@@ -56,16 +56,22 @@ def test_find_book_with_the_keyboard_and_approve(live_site, browser):
     assert caption.inner_text() == f"Availability in {day:%B %Y}"
     assert_no_axe_violations(page, context="item detail with calendar")
 
-    # Keyboard: from the calendar's previous-month link, Tab through the day links to the 10th.
+    # Keyboard: from the calendar's previous-month link, Tab through the day links to the 9th
+    # (no JS needed), then the arrow keys (static/js/availability-calendar.js) to the 10th.
+    nine = page.locator(f'a.calendar__pick[href$="start_date={day.replace(day=9).isoformat()}"]')
     pick = page.locator(f'a.calendar__pick[href$="start_date={day.isoformat()}"]')
     assert "free" in pick.inner_text()
     page.get_by_role("link", name=re.compile("^Previous month")).focus()
     for _ in range(40):
         page.keyboard.press("Tab")
-        if pick.evaluate("element => element === document.activeElement"):
+        if nine.evaluate("element => element === document.activeElement"):
             break
     else:
         pytest.fail("the day's link was not reached with Tab")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowRight")
+    assert pick.evaluate("element => element === document.activeElement")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/reserver/\?start_date=.*"))
     assert page.get_by_label("Date").first.input_value() == day.isoformat()

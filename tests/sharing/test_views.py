@@ -159,6 +159,12 @@ def test_detail_shows_the_terms_the_hub_and_a_photo_placeholder(client, db, staf
         assert text in html, text
 
 
+def test_the_owner_of_a_personal_item_is_not_offered_to_book_it(borrower):
+    item = make_item(owner=borrower, title="Stikksag", category="tools")
+    html = html_of(login(borrower).get(f"/en/laan/{item.pk}/"))
+    assert "This is your own item" in html and 'class="ds-button" data-variant="primary"' not in html
+
+
 def test_detail_of_a_retired_item_is_404(client, hub):
     item = make_item(hub=hub)
     item.status = "retired"
@@ -503,6 +509,13 @@ def test_staff_screen_lists_approvals_pickups_and_returns(hub, staff, borrower):
     assert "Returns due today or late (1)" in html
     assert "Borrower: Ola" in html and borrower.email in html
     assert units[1].label in html and units[2].label in html
+
+
+def test_staff_screen_flags_late_returns(hub, staff, borrower):
+    item = make_item(hub=hub)
+    book(item, borrower, days_ahead(-3), days_ahead(-1), status="checked_out")
+    html = html_of(login(staff).get(f"/en/laan/sentral/{hub.slug}/"))
+    assert "Returns due today or late (1)" in html and ">Late</strong>" in html
 
 
 def test_staff_approve_and_reject(hub, staff, borrower):
