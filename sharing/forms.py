@@ -23,18 +23,26 @@ def local_moment(day: date, at: time) -> datetime | None:
     return aware
 
 
+def _first_time(day: date) -> time:
+    """10:00, or on a day where that has passed the next whole hour (23:00 at the latest)."""
+    now = timezone.localtime()
+    if day != now.date() or now.time() < DEFAULT_TIME:
+        return DEFAULT_TIME
+    return time(min(now.hour + 1, 23), 0)
+
+
 class BookingForm(forms.Form):
     start_date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Pickup date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     start_time = forms.TimeField(
-        label=_("Time"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+        label=_("Pickup time"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
     )
     end_date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Return date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     end_time = forms.TimeField(
-        label=_("Time"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+        label=_("Return time"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
     )
     pledge_accepted = forms.BooleanField(label=_("I accept the pledge"), required=False)
     proof_confirmed = forms.BooleanField(required=False)
@@ -89,7 +97,7 @@ class BookingForm(forms.Form):
             except forms.ValidationError:
                 pass
         if "start_date" in initial:
-            initial.setdefault("start_time", DEFAULT_TIME)
+            initial.setdefault("start_time", _first_time(initial["start_date"]))
             if "end_date" not in initial:
                 end = datetime.combine(initial["start_date"], initial["start_time"]) + timedelta(days=1)
                 initial["end_date"] = end.date()

@@ -58,7 +58,15 @@ def item_list(request):
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page.object_list:
         item.distance = distance_km(search.geo.point, item.public_location) if search.geo else None
-    context.update(searched=True, page=page, search=search, query_without_page=params.urlencode())
+    # With a wanted period, each item opens on that month of its calendar.
+    calendar_query = f"month={timezone.localtime(search.available[0]):%Y-%m}" if search.available else ""
+    context.update(
+        searched=True,
+        page=page,
+        search=search,
+        query_without_page=params.urlencode(),
+        calendar_query=calendar_query,
+    )
     return render(request, "sharing/item_list.html", context)
 
 

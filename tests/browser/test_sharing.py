@@ -74,7 +74,7 @@ def test_find_book_with_the_keyboard_and_approve(live_site, browser):
     assert pick.evaluate("element => element === document.activeElement")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/reserver/\?start_date=.*"))
-    assert page.get_by_label("Date").first.input_value() == day.isoformat()
+    assert page.get_by_label("Pickup date").input_value() == day.isoformat()
     assert_no_axe_violations(page, context="booking form")
 
     page.get_by_label("I accept the pledge").focus()

@@ -82,6 +82,7 @@ def test_list_filters_by_a_unit_free_for_the_whole_period(client, hub, borrower)
     day = days_ahead(5).date().isoformat()
     html = html_of(client.get("/en/laan/", {"available_from": day, "available_to": day}))
     assert "Robåt" in html and "Havkajakk" not in html
+    assert f"/laan/{taken.pk + 1}/?month={day[:7]}#calendar" in html  # opens on that month
 
 
 def test_list_filters_by_place_and_radius_and_shows_the_distance(client, hub):
@@ -272,6 +273,14 @@ def test_booking_form_is_prefilled_from_the_calendar_link(hub, borrower):
     html = html_of(login(borrower).get(f"/en/laan/{item.pk}/reserver/", {"start_date": "2030-06-01"}))
     assert 'value="2030-06-01"' in html and 'value="10:00"' in html and 'value="2030-06-02"' in html
     assert "I accept the pledge" in html and "I have: våttkort" in html
+
+
+def test_booking_form_for_today_starts_after_now(hub, borrower):
+    item = make_item(hub=hub)
+    now = timezone.localtime()
+    expected = "10:00" if now.hour < 10 else f"{min(now.hour + 1, 23):02d}:00"
+    html = html_of(login(borrower).get(f"/en/laan/{item.pk}/reserver/", {"start_date": now.date()}))
+    assert f'name="start_time" value="{expected}"' in html
 
 
 def test_booking_by_form_in_oslo_time_redirects_to_my_loans(hub, borrower):
