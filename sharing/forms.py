@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from sharing.models import Item
 
 DEFAULT_TIME = time(10, 0)
+# Dates further off than this are typing mistakes (and would overflow the date arithmetic).
+YEARS_AHEAD = 10
 
 
 def local_moment(day: date, at: time) -> datetime | None:
@@ -62,9 +64,17 @@ class BookingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        this_year = timezone.localdate().year
         for side in ("start", "end"):
             day, at = data.get(f"{side}_date"), data.get(f"{side}_time")
             if day is None or at is None:
+                continue
+            if not this_year - 1 <= day.year <= this_year + YEARS_AHEAD:
+                self.add_error(
+                    f"{side}_date",
+                    _("Choose a date between %(first)s and %(last)s.")
+                    % {"first": this_year - 1, "last": this_year + YEARS_AHEAD},
+                )
                 continue
             moment = local_moment(day, at)
             if moment is None:

@@ -81,7 +81,7 @@ def _calendar_month(value: str, today: date) -> date:
     try:
         year, month = (int(part) for part in value.split("-"))
         asked = date(year, month, 1)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return this_month
     last = _add_months(this_month, CALENDAR_MONTHS_AHEAD)
     return min(max(asked, this_month), last)

@@ -250,7 +250,7 @@ def test_calendar_page_is_a_table_with_booking_links_for_free_days(client, hub, 
 def test_calendar_month_outside_the_range_or_unreadable_shows_this_month(client, hub):
     item = make_item(hub=hub)
     this_month = timezone.localdate().strftime("%B %Y")
-    for month in ("garbage", "1999-01", "2026-13", "9" * 30):
+    for month in ("garbage", "1999-01", "2026-13", "9" * 30, "9" * 30 + "-01", "-1-01"):
         response = client.get(f"/en/laan/{item.pk}/", {"month": month})
         assert response.status_code == 200
         assert f"Availability in {this_month}" in html_of(response)
