@@ -332,3 +332,24 @@ def hubs_staffed_by(user) -> QuerySet[Hub]:
     if not (user.is_authenticated and user.is_active):
         return Hub.objects.none()
     return Hub.objects.filter(memberships__user=user).order_by("name")
+
+
+def owner_desk(user, *, now: datetime | None = None) -> dict[str, list]:
+    """A resident's own items lent out: bookings awaiting their approval and the coming or
+    current loans (confirmed or borrowed, not yet over)."""
+    now = now or timezone.now()
+    theirs = Reservation.objects.filter(item__owner=user).select_related("item", "borrower__profile")
+    return {
+        "pending": list(
+            theirs.filter(status=Reservation.Status.PENDING, end__gt=now).order_by("start", "pk")
+        ),
+        "coming": list(
+            theirs.filter(
+                status__in=(Reservation.Status.CONFIRMED, Reservation.Status.CHECKED_OUT), end__gt=now
+            ).order_by("start", "pk")
+        ),
+    }
+
+
+def lends_personally(user) -> bool:
+    return user.is_authenticated and Item.objects.filter(owner=user).exists()

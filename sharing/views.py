@@ -28,6 +28,8 @@ from sharing.selectors import (
     hubs_public,
     hubs_staffed_by,
     items_public,
+    lends_personally,
+    owner_desk,
     reservations_of_borrower,
 )
 from sharing.services import ReservationError, reservation_cancel, reservation_create, reservation_decide
@@ -182,7 +184,8 @@ def my_loans(request):
         ("past", _("Earlier loans"), groups["past"]),
         ("cancelled", _("Cancelled and rejected"), groups["cancelled"]),
     ]
-    return render(request, "sharing/my_loans.html", {"sections": sections})
+    context = {"sections": sections, "lends_personally": lends_personally(request.user)}
+    return render(request, "sharing/my_loans.html", context)
 
 
 @login_required
@@ -201,6 +204,42 @@ def loan_cancel(request, reservation_id: int):
             request, _("The booking of %(item)s is cancelled.") % {"item": reservation.item.title}
         )
     return redirect("sharing:mine")
+
+
+@login_required
+def my_lending(request):
+    """A resident's own items: approve or reject bookings, see who borrows what when."""
+    return render(request, "sharing/my_lending.html", owner_desk(request.user))
+
+
+@login_required
+@require_POST
+def owner_decide(request, reservation_id: int):
+    """The owner approves or rejects a booking of their own item (anyone else's: not found)."""
+    reservation = get_object_or_404(
+        Reservation.objects.select_related("item", "borrower__profile"),
+        pk=reservation_id,
+        item__owner=request.user,
+    )
+    _decide(request, reservation)
+    return redirect("sharing:lending")
+
+
+def _decide(request, reservation: Reservation) -> None:
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        messages.error(request, _("Choose approve or reject."))
+        return
+    try:
+        reservation_decide(reservation=reservation, by=request.user, approve=decision == "approve")
+    except ReservationError as error:
+        messages.error(request, error.message)
+        return
+    names = {"item": reservation.item.title, "name": reservation.borrower.display_name}
+    if decision == "approve":
+        messages.success(request, _("Approved: %(item)s for %(name)s.") % names)
+    else:
+        messages.success(request, _("Rejected: %(item)s for %(name)s.") % names)
 
 
 def _staffed_hub(request, slug: str) -> Hub:
@@ -226,18 +265,5 @@ def hub_decide(request, slug: str, reservation_id: int):
     reservation = get_object_or_404(
         Reservation.objects.select_related("item__hub", "borrower__profile"), pk=reservation_id, item__hub=hub
     )
-    decision = request.POST.get("decision")
-    if decision not in ("approve", "reject"):
-        messages.error(request, _("Choose approve or reject."))
-        return redirect("sharing:hub", slug=hub.slug)
-    try:
-        reservation_decide(reservation=reservation, by=request.user, approve=decision == "approve")
-    except ReservationError as error:
-        messages.error(request, error.message)
-    else:
-        names = {"item": reservation.item.title, "name": reservation.borrower.display_name}
-        if decision == "approve":
-            messages.success(request, _("Approved: %(item)s for %(name)s.") % names)
-        else:
-            messages.success(request, _("Rejected: %(item)s for %(name)s.") % names)
+    _decide(request, reservation)
     return redirect("sharing:hub", slug=hub.slug)

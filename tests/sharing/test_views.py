@@ -557,3 +557,38 @@ def test_deciding_is_for_this_hubs_staff_only(hub, borrower):
     assert Client().post(url, {"decision": "approve"}).status_code == 302
     reservation.refresh_from_db()
     assert reservation.status == "pending"
+
+
+# --- A resident's own items --------------------------------------------------------------------
+
+
+def test_the_owner_approves_a_booking_of_their_own_item(borrower):
+    owner = UserFactory(profile__display_name="Nabo Nils")
+    item = make_item(owner=owner, title="Stikksag", category="tools")
+    client = login(borrower)
+    client.post(f"/en/laan/{item.pk}/reserver/", form_data(days_ahead(2), days_ahead(3)))
+    reservation = Reservation.objects.get()
+    assert reservation.status == "pending"
+    owner_client = login(owner)
+    assert "Things I lend out" in html_of(owner_client.get("/en/laan/mine/"))
+    html = html_of(owner_client.get("/en/laan/utlan/"))
+    assert "Waiting for your approval (1)" in html and "Borrower: Ola" in html
+    assert borrower.email not in html  # a neighbour sees the name, not the address
+    response = owner_client.post(f"/en/laan/utlan/{reservation.pk}/", {"decision": "approve"})
+    assert response.status_code == 302 and response["Location"] == "/en/laan/utlan/"
+    reservation.refresh_from_db()
+    assert reservation.status == "confirmed" and reservation.decided_by == owner
+    assert "Booked and lent out (1)" in html_of(owner_client.get("/en/laan/utlan/"))
+
+
+def test_only_the_owner_decides_on_their_item(borrower):
+    owner = UserFactory()
+    item = make_item(owner=owner, title="Stikksag", category="tools")
+    reservation = book(item, borrower, days_ahead(2), days_ahead(3), status="pending")
+    for someone in (borrower, UserFactory()):
+        assert (
+            login(someone).post(f"/laan/utlan/{reservation.pk}/", {"decision": "approve"}).status_code == 404
+        )
+    assert Client().get("/laan/utlan/").status_code == 302
+    reservation.refresh_from_db()
+    assert reservation.status == "pending"
