@@ -1,6 +1,7 @@
 """Lending in Chromium: a resident finds a kayak near Fornebu, opens its calendar, picks a day
 with the keyboard, books it accepting the pledge and finds it under "my loans"; the hub's staff
-approve it. axe on the list, the item with its calendar, the booking form and the staff screen."""
+approve it. axe on the list, the item with its calendar, the booking form (also with a conflict)
+and the staff screen; a taken period is booked again in one click on the next free one."""
 
 import re
 from datetime import date
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from sharing.models import Reservation
 from tests.factories import UserFactory
-from tests.sharing.conftest import make_hub, make_item
+from tests.sharing.conftest import days_ahead, make_hub, make_item
 from tests.support import assert_no_axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
@@ -104,3 +105,27 @@ def test_find_book_with_the_keyboard_and_approve(live_site, browser):
     assert_no_axe_violations(page, context="my loans")
     staff_page.context.close()
     context.close()
+
+
+def test_a_taken_period_offers_the_next_free_one_in_one_click(live_site, page):
+    resident = UserFactory(profile__display_name="Kari")
+    item = make_item(hub=make_hub(), title="Lastesykkel", category="cargo-bikes")
+    Reservation.objects.create(
+        item=item,
+        unit=item.units.get(),
+        borrower=UserFactory(),
+        start=days_ahead(3, 10),
+        end=days_ahead(5, 10),
+        status=Reservation.Status.CONFIRMED,
+    )
+    sign_in(page, live_site, resident)
+    wanted = days_ahead(4, 10)
+    page.goto(live_site.url + f"/en/laan/{item.pk}/reserver/?start_date={wanted.date().isoformat()}")
+    page.get_by_role("button", name="Book", exact=True).click()
+    assert page.get_by_role("alert").get_by_text("No Lastesykkel is free for that period").is_visible()
+    assert page.get_by_role("heading", name="The next free period").is_visible()
+    assert_no_axe_violations(page, context="booking form with a conflict")
+    page.get_by_role("button", name="Book this period instead").click()
+    page.wait_for_url(re.compile(r".*/laan/mine/$"))
+    reservation = Reservation.objects.get(borrower=resident)
+    assert reservation.start == days_ahead(5, 10) and reservation.end == days_ahead(6, 10)
