@@ -1,5 +1,6 @@
 """Lending in HTML: find an item, read its calendar, book it, see and cancel one's loans; hub
-staff approve bookings and see the day's pickups and returns. Thin: parse, authorise through
+staff (and residents for their own items) approve bookings; staff see the day's pickups and
+returns. Thin: parse, authorise through
 sharing.permissions, call one service or selector, render. Every flow works without JS."""
 
 from datetime import date

@@ -239,10 +239,8 @@ def test_calendar_page_is_a_table_with_booking_links_for_free_days(client, hub, 
     html = html_of(response)
     assert f"<caption>Availability in October {year}</caption>" in html
     assert '<th scope="col"><abbr title="Monday">Mon</abbr></th>' in html
-    cells = dict(re.findall(r'calendar__day--(\w+)">\s*(?:<a[^>]*start_date=(\d{4}-\d\d-\d\d))?', html))
     assert f"/en/laan/{item.pk}/reserver/?start_date={year}-10-29" in html
     assert f"start_date={year}-10-30" not in html and f"start_date={year}-10-31" not in html
-    assert "booked" in cells
     assert html.count("calendar__day--booked") == 2 + 1  # the two days and the legend
     assert f"?month={year}-11#calendar" in html
 
