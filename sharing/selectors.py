@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from places.geo import GeoQuery
 from places.opening_hours import OpeningHours
-from sharing.models import Hub, Item, Reservation, Unit
+from sharing.models import Hub, Item, Reservation, Unit, WaitlistEntry
 
 # How far ahead the next free period is looked for.
 SUGGESTION_HORIZON = timedelta(days=90)
@@ -290,14 +290,25 @@ def lendable_unit_count(item: Item) -> int:
 
 
 def reservations_of_borrower(user, *, now: datetime | None = None, limit: int = 50) -> dict[str, list]:
-    """The borrower's own bookings in four groups: upcoming (pending or confirmed, not yet
-    over), borrowed (checked out), past (returned, or never picked up and over) and cancelled
-    (cancelled or rejected); the older groups hold the latest `limit`."""
+    """The borrower's own bookings in groups: offers (periods held for them from the waitlist,
+    to confirm in time), waiting (their open waitlist entries), upcoming (pending or confirmed,
+    not yet over), borrowed (checked out), past (returned, or never picked up and over) and
+    cancelled (cancelled or rejected); the older groups hold the latest `limit`."""
     now = now or timezone.now()
     mine = Reservation.objects.filter(borrower=user).select_related("item__hub", "item__owner__profile")
     waiting = (Reservation.Status.PENDING, Reservation.Status.CONFIRMED)
     ended = Q(status=Reservation.Status.RETURNED) | Q(status__in=waiting, end__lte=now)
     return {
+        "offers": list(
+            mine.filter(status=Reservation.Status.HELD, hold_until__gt=now)
+            .select_related("waitlist_entry")
+            .order_by("hold_until", "pk")
+        ),
+        "waiting": list(
+            WaitlistEntry.objects.filter(user=user, status=WaitlistEntry.Status.WAITING, end__gt=now)
+            .select_related("item__hub")
+            .order_by("start", "pk")
+        ),
         "upcoming": list(mine.filter(status__in=waiting, end__gt=now).order_by("start", "pk")),
         "borrowed": list(mine.filter(status=Reservation.Status.CHECKED_OUT).order_by("end", "pk")),
         "past": list(mine.filter(ended).order_by("-end", "-pk")[:limit]),

@@ -21,7 +21,7 @@ from places.geo import distance_km
 from places.models import Place
 from sharing.filters import ItemFilter
 from sharing.forms import BookingForm
-from sharing.models import Hub, Item, Reservation
+from sharing.models import Hub, Item, Reservation, WaitlistEntry
 from sharing.permissions import is_hub_staff
 from sharing.selectors import (
     day_availability,
@@ -33,7 +33,15 @@ from sharing.selectors import (
     owner_desk,
     reservations_of_borrower,
 )
-from sharing.services import ReservationError, reservation_cancel, reservation_create, reservation_decide
+from sharing.services import (
+    ReservationError,
+    reservation_cancel,
+    reservation_create,
+    reservation_decide,
+    waitlist_accept,
+    waitlist_join,
+    waitlist_leave,
+)
 
 PAGE_SIZE = 20
 RADIUS_CHOICES = (1, 2, 5, 10, 25, 50)
@@ -161,6 +169,7 @@ def item_book(request, item_id: int):
     except ReservationError as error:
         field = {"start": "start_date", "end": "end_date"}.get(error.field, error.field)
         form.add_error(field if field in form.fields else None, error.message)
+        context["can_wait"] = error.status == 409
         if error.suggestion:
             suggested_start, suggested_end = (timezone.localtime(moment) for moment in error.suggestion)
             context["suggestion"] = {
@@ -185,7 +194,12 @@ def my_loans(request):
         ("past", _("Earlier loans"), groups["past"]),
         ("cancelled", _("Cancelled and rejected"), groups["cancelled"]),
     ]
-    context = {"sections": sections, "lends_personally": lends_personally(request.user)}
+    context = {
+        "offers": groups["offers"],
+        "waiting": groups["waiting"],
+        "sections": sections,
+        "lends_personally": lends_personally(request.user),
+    }
     return render(request, "sharing/my_loans.html", context)
 
 
@@ -204,6 +218,72 @@ def loan_cancel(request, reservation_id: int):
         messages.success(
             request, _("The booking of %(item)s is cancelled.") % {"item": reservation.item.title}
         )
+    return redirect("sharing:mine")
+
+
+@login_required
+@require_POST
+def waitlist_join_view(request, item_id: int):
+    """From a refused booking: queue for the same period and be offered it if it comes free."""
+    item = _visible_item(item_id)
+    form = BookingForm(request.POST, item=item)
+    if not form.is_valid():
+        messages.error(request, _("Check the period and try again."))
+        return redirect("sharing:book", item_id=item.pk)
+    start, end = form.period
+    try:
+        waitlist_join(
+            item=item,
+            user=request.user,
+            start=start,
+            end=end,
+            pledge_accepted=form.cleaned_data.get("pledge_accepted", False),
+            proof_confirmed=form.cleaned_data.get("proof_confirmed", False),
+        )
+    except ReservationError as error:
+        messages.error(request, error.message)
+        return redirect(_booking_link(item, start, end))
+    messages.success(
+        request,
+        _("You are on the waitlist for %(item)s. We email you if it comes free.") % {"item": item.title},
+    )
+    return redirect("sharing:mine")
+
+
+@login_required
+@require_POST
+def waitlist_leave_view(request, entry_id: int):
+    entry = get_object_or_404(WaitlistEntry.objects.select_related("item"), pk=entry_id, user=request.user)
+    try:
+        waitlist_leave(entry=entry, by=request.user)
+    except ReservationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You have left the waitlist for %(item)s.") % {"item": entry.item.title})
+    return redirect("sharing:mine")
+
+
+@login_required
+@require_POST
+def offer_answer(request, reservation_id: int):
+    """Take or decline a period held for the borrower from the waitlist."""
+    reservation = get_object_or_404(
+        Reservation.objects.select_related("item", "waitlist_entry__item"),
+        pk=reservation_id,
+        borrower=request.user,
+        status=Reservation.Status.HELD,
+        waitlist_entry__isnull=False,
+    )
+    entry = reservation.waitlist_entry
+    try:
+        if request.POST.get("decision") == "accept":
+            waitlist_accept(entry=entry, by=request.user)
+            messages.success(request, _("Booked: %(item)s.") % {"item": reservation.item.title})
+        else:
+            waitlist_leave(entry=entry, by=request.user)
+            messages.success(request, _("Declined: %(item)s.") % {"item": reservation.item.title})
+    except ReservationError as error:
+        messages.error(request, error.message)
     return redirect("sharing:mine")
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from sharing.models import Reservation
+from sharing.models import Reservation, WaitlistEntry
 from sharing.selectors import DayState, day_availability
 from tests.factories import UserFactory
 from tests.sharing.conftest import OSLO, days_ahead, make_hub, make_item, oslo
@@ -330,7 +330,8 @@ def test_a_taken_period_is_409_with_the_next_free_period_and_a_one_click_booking
     assert link in html
     assert "Book this period instead" in html
     # The one-click form carries the suggested period.
-    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+    suggestion_box = html.split('id="suggestion-heading"')[1].split("</section>")[0]
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', suggestion_box))
     hidden.pop("csrfmiddlewaretoken")
     assert hidden == {
         "start_date": str(suggested.date()),
@@ -590,3 +591,65 @@ def test_only_the_owner_decides_on_their_item(borrower):
     assert Client().get("/laan/utlan/").status_code == 302
     reservation.refresh_from_db()
     assert reservation.status == "pending"
+
+
+# --- Waitlist: join from a refused booking, offers on my loans -----------------------------------
+
+
+def test_a_refused_booking_can_join_the_waitlist_for_that_period(hub, borrower):
+    item = make_item(hub=hub)
+    book(item, UserFactory(), days_ahead(3, 10), days_ahead(5, 10))
+    client = login(borrower)
+    wanted = form_data(days_ahead(4, 10), days_ahead(5, 10))
+    html = html_of(client.post(f"/en/laan/{item.pk}/reserver/", wanted))
+    waitlist_box = html.split('id="waitlist-heading"')[1].split("</section>")[0]
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', waitlist_box))
+    hidden.pop("csrfmiddlewaretoken")
+    assert hidden == wanted
+    response = client.post(f"/en/laan/{item.pk}/venteliste/", hidden)
+    assert response.status_code == 302 and response["Location"] == "/en/laan/mine/"
+    entry = WaitlistEntry.objects.get(user=borrower)
+    assert (entry.start, entry.end) == (days_ahead(4, 10), days_ahead(5, 10))
+    mine = html_of(client.get("/en/laan/mine/"))
+    assert "On the waitlist" in mine and "You are on the waitlist for Havkajakk" in mine
+    client.post(f"/en/laan/mine/venteliste/{entry.pk}/forlat/")
+    entry.refresh_from_db()
+    assert entry.status == "withdrawn"
+
+
+def test_joining_the_waitlist_when_a_unit_is_free_is_refused_with_a_message(hub, borrower):
+    item = make_item(hub=hub)
+    client = login(borrower)
+    response = client.post(f"/en/laan/{item.pk}/venteliste/", form_data(days_ahead(4), days_ahead(5)))
+    assert response.status_code == 302 and "/reserver/?start_date=" in response["Location"]
+    assert not WaitlistEntry.objects.exists()
+    assert "book it instead" in html_of(client.get(response["Location"]))
+
+
+def _offer(item, user, **extra):
+    hold = book(item, user, days_ahead(4, 10), days_ahead(5, 10), status="held")
+    hold.hold_until = timezone.now() + timedelta(hours=12)
+    hold.save(update_fields=["hold_until"])
+    WaitlistEntry.objects.create(
+        item=item, user=user, start=hold.start, end=hold.end, status="offered", offer=hold, **extra
+    )
+    return hold
+
+
+@pytest.mark.parametrize(("decision", "status"), [("accept", "confirmed"), ("decline", "cancelled")])
+def test_an_offer_from_the_waitlist_is_taken_or_declined_on_my_loans(hub, borrower, decision, status):
+    hold = _offer(make_item(hub=hub), borrower)
+    client = login(borrower)
+    html = html_of(client.get("/en/laan/mine/"))
+    assert "Free for you from the waitlist" in html and "Held for you until" in html
+    response = client.post(f"/en/laan/mine/tilbud/{hold.pk}/", {"decision": decision})
+    assert response.status_code == 302
+    hold.refresh_from_db()
+    assert hold.status == status
+
+
+def test_someone_elses_offer_is_404(hub, borrower):
+    hold = _offer(make_item(hub=hub), UserFactory())
+    assert login(borrower).post(f"/laan/mine/tilbud/{hold.pk}/", {"decision": "accept"}).status_code == 404
+    hold.refresh_from_db()
+    assert hold.status == "held"
