@@ -114,3 +114,34 @@ class BookingForm(forms.Form):
                 initial.setdefault("end_time", end.time())
             initial.setdefault("end_time", initial["start_time"])
         return initial
+
+
+class ExtendForm(forms.Form):
+    """A new return time for a loan, in Oslo time."""
+
+    end_date = forms.DateField(
+        label=_("New return date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end_time = forms.TimeField(
+        label=_("New return time"),
+        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        day, at = data.get("end_date"), data.get("end_time")
+        if day is not None and at is not None:
+            this_year = timezone.localdate().year
+            moment = local_moment(day, at) if this_year - 1 <= day.year <= this_year + YEARS_AHEAD else None
+            if moment is None:
+                self.add_error("end_date", _("Choose a time that exists, within the coming years."))
+            data["end"] = moment
+        return data
+
+
+class ExtendAllForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label=_("Extend all my current loans by"),
+        coerce=int,
+        choices=[(n, n) for n in range(1, 8)],
+    )

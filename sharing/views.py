@@ -3,7 +3,7 @@ staff (and residents for their own items) approve bookings; staff see the day's 
 returns. Thin: parse, authorise through
 sharing.permissions, call one service or selector, render. Every flow works without JS."""
 
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,7 +20,7 @@ from core.pagination import CappedPaginator
 from places.geo import distance_km
 from places.models import Place
 from sharing.filters import ItemFilter
-from sharing.forms import BookingForm
+from sharing.forms import BookingForm, ExtendAllForm, ExtendForm
 from sharing.models import Hub, Item, Reservation, WaitlistEntry
 from sharing.permissions import is_hub_staff
 from sharing.selectors import (
@@ -38,6 +38,8 @@ from sharing.services import (
     reservation_cancel,
     reservation_create,
     reservation_decide,
+    reservation_extend,
+    reservations_extend_all,
     waitlist_accept,
     waitlist_join,
     waitlist_leave,
@@ -188,6 +190,8 @@ def item_book(request, item_id: int):
 @login_required
 def my_loans(request):
     groups = reservations_of_borrower(request.user)
+    for loan in groups["upcoming"] + groups["borrowed"]:
+        loan.extend_to = timezone.localtime(loan.end) + timedelta(days=1)  # the extend form's default
     sections = [
         ("upcoming", _("Upcoming"), groups["upcoming"]),
         ("borrowed", _("Borrowed now"), groups["borrowed"]),
@@ -199,6 +203,7 @@ def my_loans(request):
         "waiting": groups["waiting"],
         "sections": sections,
         "lends_personally": lends_personally(request.user),
+        "extend_all_form": ExtendAllForm(),
     }
     return render(request, "sharing/my_loans.html", context)
 
@@ -218,6 +223,48 @@ def loan_cancel(request, reservation_id: int):
         messages.success(
             request, _("The booking of %(item)s is cancelled.") % {"item": reservation.item.title}
         )
+    return redirect("sharing:mine")
+
+
+@login_required
+@require_POST
+def loan_extend(request, reservation_id: int):
+    """The borrower moves the return of their own loan later, on the same unit, if it is free."""
+    reservation = get_object_or_404(
+        Reservation.objects.select_related("item"), pk=reservation_id, borrower=request.user
+    )
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("sharing:mine")
+    try:
+        reservation_extend(reservation=reservation, by=request.user, until=form.cleaned_data["end"])
+    except ReservationError as error:
+        messages.error(request, f"{reservation.item.title}: {error.message}")
+    else:
+        messages.success(request, _("%(item)s is extended.") % {"item": reservation.item.title})
+    return redirect("sharing:mine")
+
+
+@login_required
+@require_POST
+def loans_extend_all(request):
+    form = ExtendAllForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how many days."))
+        return redirect("sharing:mine")
+    extended, refused = reservations_extend_all(borrower=request.user, days=form.cleaned_data["days"])
+    if extended:
+        messages.success(
+            request,
+            _("Extended: %(items)s.") % {"items": ", ".join(loan.item.title for loan in extended)},
+        )
+    for loan, reason in refused:
+        messages.error(request, f"{loan.item.title}: {reason}")
+    if not extended and not refused:
+        messages.info(request, _("You have nothing borrowed right now."))
     return redirect("sharing:mine")
 
 

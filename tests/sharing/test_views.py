@@ -653,3 +653,56 @@ def test_someone_elses_offer_is_404(hub, borrower):
     assert login(borrower).post(f"/laan/mine/tilbud/{hold.pk}/", {"decision": "accept"}).status_code == 404
     hold.refresh_from_db()
     assert hold.status == "held"
+
+
+# --- Extending loans ---------------------------------------------------------------------------
+
+
+def test_the_borrower_extends_a_current_loan(hub, borrower):
+    item = make_item(hub=hub)
+    loan = book(item, borrower, days_ahead(-1), days_ahead(1), status="checked_out")
+    client = login(borrower)
+    html = html_of(client.get("/en/laan/mine/"))
+    assert "Extend the loan" in html and f'value="{days_ahead(2).date()}"' in html
+    new_end = days_ahead(3, 12)
+    response = client.post(
+        f"/en/laan/mine/{loan.pk}/forleng/", {"end_date": new_end.date(), "end_time": "12:00"}
+    )
+    assert response.status_code == 302
+    loan.refresh_from_db()
+    assert loan.end == new_end
+    assert "Havkajakk is extended" in html_of(client.get("/en/laan/mine/"))
+
+
+def test_an_extension_into_someone_elses_booking_is_refused_with_the_reason(hub, borrower):
+    item = make_item(hub=hub)
+    loan = book(item, borrower, days_ahead(-1), days_ahead(1), status="checked_out")
+    book(item, UserFactory(), days_ahead(2), days_ahead(3))
+    client = login(borrower)
+    client.post(f"/en/laan/mine/{loan.pk}/forleng/", {"end_date": days_ahead(2).date(), "end_time": "12:00"})
+    loan.refresh_from_db()
+    assert loan.end == days_ahead(1)
+    assert "Someone has booked it after you" in html_of(client.get("/en/laan/mine/"))
+
+
+def test_extending_someone_elses_loan_is_404(hub, borrower):
+    loan = book(make_item(hub=hub), UserFactory(), days_ahead(-1), days_ahead(1), status="checked_out")
+    response = login(borrower).post(
+        f"/laan/mine/{loan.pk}/forleng/", {"end_date": days_ahead(2).date(), "end_time": "10:00"}
+    )
+    assert response.status_code == 404
+
+
+def test_extend_all_extends_what_it_can_and_says_why_not_for_the_rest(hub, borrower):
+    free, taken = make_item(hub=hub, title="Telt", category="camping-hiking"), make_item(hub=hub)
+    first = book(free, borrower, days_ahead(-1), days_ahead(1), status="checked_out")
+    second = book(taken, borrower, days_ahead(-1), days_ahead(1), status="checked_out")
+    book(taken, UserFactory(), days_ahead(1), days_ahead(2))
+    client = login(borrower)
+    assert "Extend all" in html_of(client.get("/en/laan/mine/"))
+    client.post("/en/laan/mine/forleng-alle/", {"days": "2"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.end, second.end) == (days_ahead(3), days_ahead(1))
+    html = html_of(client.get("/en/laan/mine/"))
+    assert "Extended: Telt." in html and "Havkajakk: Someone has booked it after you" in html
