@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from places.geo import GeoQuery
-from places.opening_hours import OpeningHours
+from places.opening_hours import OpeningHours, display
 from sharing.models import Hub, Item, Reservation, Unit, WaitlistEntry
 
 # How far ahead the next free period is looked for.
@@ -364,3 +364,8 @@ def owner_desk(user, *, now: datetime | None = None) -> dict[str, list]:
 
 def lends_personally(user) -> bool:
     return user.is_authenticated and Item.objects.filter(owner=user).exists()
+
+
+def hub_opening(hub: Hub, at: datetime | None = None) -> dict:
+    """What the shared opening hours component shows for a hub (places.opening_hours.display)."""
+    return display(hub_opening_hours(hub), at or timezone.now())

@@ -26,6 +26,7 @@ from sharing.permissions import is_hub_staff
 from sharing.selectors import (
     day_availability,
     hub_desk,
+    hub_opening,
     hubs_public,
     hubs_staffed_by,
     items_public,
@@ -126,6 +127,7 @@ def item_detail(request, item_id: int):
     context = {
         "item": item,
         "is_own": request.user.is_authenticated and item.owner_id == request.user.pk,
+        "opening": hub_opening(item.hub) if item.hub_id else None,
         "month": month,
         "weeks": _weeks(days),
         "previous_month": previous if previous >= this_month else None,
@@ -153,9 +155,10 @@ def item_book(request, item_id: int):
     item = _visible_item(item_id)
     if request.method != "POST":
         form = BookingForm(item=item, initial=BookingForm.initial_for(item, request.GET))
-        return render(request, "sharing/booking_form.html", {"item": item, "form": form})
+        context = {"item": item, "form": form, "opening": hub_opening(item.hub) if item.hub_id else None}
+        return render(request, "sharing/booking_form.html", context)
     form = BookingForm(request.POST, item=item)
-    context = {"item": item, "form": form}
+    context = {"item": item, "form": form, "opening": hub_opening(item.hub) if item.hub_id else None}
     if not form.is_valid():
         return render(request, "sharing/booking_form.html", context, status=400)
     start, end = form.period

@@ -706,3 +706,27 @@ def test_extend_all_extends_what_it_can_and_says_why_not_for_the_rest(hub, borro
     assert (first.end, second.end) == (days_ahead(3), days_ahead(1))
     html = html_of(client.get("/en/laan/mine/"))
     assert "Extended: Telt." in html and "Havkajakk: Someone has booked it after you" in html
+
+
+# --- Opening hours ---------------------------------------------------------------------------------
+
+
+def test_the_item_page_and_the_booking_form_show_the_hubs_opening_hours(hub, borrower):
+    from places.opening_hours import Interval
+    from sharing.services import hub_hours_set
+
+    hub_hours_set(hub=hub, intervals=[Interval(day, time(10), time(18)) for day in range(5)])
+    item = make_item(hub=hub)
+    html = html_of(Client().get(f"/en/laan/{item.pk}/"))
+    assert "Opening hours" in html and "Pick up and return while the hub is open." in html
+    client = login(borrower)
+    assert "When is the hub open?" in html_of(client.get(f"/en/laan/{item.pk}/reserver/"))
+    sunday = days_ahead((6 - timezone.localdate().weekday()) % 7 or 7, 12)
+    response = client.post(f"/en/laan/{item.pk}/reserver/", form_data(sunday, sunday + timedelta(hours=2)))
+    assert response.status_code == 400
+    assert "is closed at the pickup time" in html_of(response)
+
+
+def test_a_hub_without_hours_shows_none(hub):
+    html = html_of(Client().get(f"/en/laan/{make_item(hub=hub).pk}/"))
+    assert "Opening hours" not in html
