@@ -41,6 +41,16 @@ def make_item(*, hub=None, owner=None, title="Havkajakk", category="water-sports
     return item_create(data=data, hub=hub, owner=owner, location=location, units=units)
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are asserted in English (the msgids); pages choose their language from
+    the URL whatever is active here."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def staff(db):
     return UserFactory(profile__display_name="Siri i utlånet")

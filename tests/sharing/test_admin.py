@@ -86,7 +86,7 @@ def test_an_editor_adds_an_item_with_units_and_shrinking_keeps_booked_units(edit
         reservation_create(item=item, borrower=UserFactory(), start=days_ahead(2), end=days_ahead(3))
     # Down to 1 unit: only one has no booking ahead, so at most one can go.
     refused = client.post(f"/cms/snippets/sharing/item/edit/{item.pk}/", {**form, "units": "1"})
-    assert refused.status_code == 200 and "no bookings ahead" in refused.content.decode()
+    assert refused.status_code == 200 and "units" in refused.context["form"].errors
     assert (
         client.post(f"/cms/snippets/sharing/item/edit/{item.pk}/", {**form, "units": "2"}).status_code == 302
     )
