@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.selectors import category_choices
 from chat.selectors import partners_about
+from core import crosslinks
 from core.pagination import CappedPaginator
 from marketplace import services
 from marketplace.filters import ORDERING_CHOICES, ListingFilter
@@ -77,6 +78,12 @@ def listing_list(request):
         page=page,
         search=search,
         wider_radii=[r for r in WIDER_RADII if r > radius and r <= MAX_RADIUS_KM] if search.geo else [],
+        borrow_instead=crosslinks.offers(
+            crosslinks.BORROW_INSTEAD,
+            q=search.q,
+            category_ids=search.category_ids,
+            point=search.geo.point if search.geo else None,
+        ),
         query_without_page=params.urlencode(),
     )
     return render(request, "marketplace/listing_list.html", context)
@@ -139,6 +146,14 @@ def listing_detail(request, listing_id: int):
         "reputation": exchange_reputation(listing.owner),
         "can_give_feedback": feedback_pending_for(request.user, listing),
         "repairers": repairers_for(listing),
+        "borrow_instead": crosslinks.offers(
+            crosslinks.BORROW_INSTEAD,
+            q=listing.title,
+            category_ids=[listing.category_id],
+            point=listing.public_location,
+        )
+        if can_edit and listing.kind == Listing.Kind.WANTED
+        else [],
     }
     return render(request, "marketplace/listing_detail.html", context)
 

@@ -10,8 +10,11 @@ class SharingConfig(AppConfig):
     verbose_name = _("Lending")
 
     def ready(self) -> None:
+        from core import crosslinks
         from core.periodic import register
+        from sharing.selectors import borrow_instead_offers
         from sharing.tasks import holds_expire, loans_send_reminders
 
         register(loans_send_reminders, every=timedelta(hours=1))
         register(holds_expire, every=timedelta(minutes=15))
+        crosslinks.register(crosslinks.BORROW_INSTEAD, borrow_instead_offers)

@@ -369,3 +369,28 @@ def lends_personally(user) -> bool:
 def hub_opening(hub: Hub, at: datetime | None = None) -> dict:
     """What the shared opening hours component shows for a hub (places.opening_hours.display)."""
     return display(hub_opening_hours(hub), at or timezone.now())
+
+
+BORROW_INSTEAD_RADIUS_KM = 10.0
+
+
+def borrow_instead_offers(*, q: str = "", category_ids=(), point=None, limit: int = 3) -> list:
+    """ "Lån i stedet?": up to `limit` lendable items matching a marketplace search or a wanted
+    listing, nearest first within 10 km of `point` (anywhere without one)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from core.crosslinks import Offer
+
+    if not (q or category_ids):
+        return []
+    geo = GeoQuery(point=point, radius_km=BORROW_INSTEAD_RADIUS_KM) if point is not None else None
+    items = item_search(ItemSearch(q=q, category_ids=tuple(category_ids), geo=geo))[:limit]
+    return [
+        Offer(
+            title=item.title,
+            url=reverse("sharing:detail", args=[item.pk]),
+            detail=item.hub.name if item.hub_id else _("A neighbour's"),
+        )
+        for item in items
+    ]

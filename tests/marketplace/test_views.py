@@ -200,3 +200,31 @@ def test_a_listing_that_needs_repair_shows_nearby_repairers_of_its_category(clie
     assert "Skomaker Nilsen" not in html and "Utkast-verksted" not in html
     fine = make_listing(owner=owner, title="Sykkel i god stand", condition="good")
     assert "Bekkestua Sykkelservice" not in client.get(f"/gis-bort/{fine.pk}/").content.decode()
+
+
+def test_a_marketplace_search_offers_to_borrow_instead(client, owner):
+    from tests.sharing.conftest import make_hub, make_item
+
+    make_item(hub=make_hub("Fornebu utlån"), title="Kajakk med åre", category="water-sports")
+    make_item(
+        hub=make_hub("Langt unna", lat=60.39, lon=5.32), title="Kajakk i Bergen", category="water-sports"
+    )
+    html = client.get("/en/gis-bort/", {"q": "kajakk", "place": "Fornebu"}).content.decode()
+    assert "Borrow instead?" in html and "Kajakk med åre" in html and "Fornebu utlån" in html
+    assert "Kajakk i Bergen" not in html  # only within 10 km
+    assert (
+        "Borrow instead?"
+        not in client.get("/en/gis-bort/", {"q": "sofa", "place": "Fornebu"}).content.decode()
+    )
+
+
+def test_a_wanted_listing_shows_its_owner_what_can_be_borrowed(client, owner):
+    from tests.sharing.conftest import make_hub, make_item
+    from tests.support import login
+
+    make_item(
+        hub=make_hub("Bekkestua utlån", lat=59.9184, lon=10.5874), title="Stige 6 meter", category="ladders"
+    )
+    wanted = make_listing(owner=owner, title="Stige", kind="wanted", condition="", category="ladders")
+    assert "Stige 6 meter" in login(owner).get(f"/en/gis-bort/{wanted.pk}/").content.decode()
+    assert "Stige 6 meter" not in client.get(f"/en/gis-bort/{wanted.pk}/").content.decode()
