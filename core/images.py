@@ -267,3 +267,52 @@ def _encode(image: Image.Image, fmt: str, **options: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt, **options)
     return buffer.getvalue()
+
+
+# --- Storage: one way to write and remove a cleaned image with its renditions -------------------
+
+
+@contextlib.contextmanager
+def stored_image(image: SanitizedImage, *, folder: str):
+    """Write the cleaned original and its renditions under `folder` (content-hash names) and
+    yield `(original_name, renditions)` for the row that records them. If anything in the
+    with-block fails, every file written is removed again: nothing is left half-stored."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    written: list[str] = []
+
+    def save(name: str, content: bytes) -> str:
+        stored = default_storage.save(f"{folder}/{name}", ContentFile(content))
+        written.append(stored)
+        return stored
+
+    try:
+        original = save(safe_filename(image), image.content)
+        renditions = {
+            name: {
+                "webp": save(safe_filename(image, "webp", rendition=name), rendition.webp),
+                "jpeg": save(safe_filename(image, "jpg", rendition=name), rendition.jpeg),
+                "width": rendition.width,
+                "height": rendition.height,
+            }
+            for name, rendition in make_renditions(image).items()
+        }
+        yield original, renditions
+    except Exception:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def stored_image_files(original_name: str, renditions: dict) -> list[str]:
+    """Every file of a stored image: the original and each rendition's WebP and JPEG."""
+    return [original_name] + [name for r in renditions.values() for name in (r["webp"], r["jpeg"])]
+
+
+def delete_files_on_commit(names: list[str]) -> None:
+    """Remove stored files once the rows that pointed at them are gone for good."""
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])

@@ -6,8 +6,6 @@ from datetime import timedelta
 
 from django.contrib.gis.geos import Point
 from django.core import signing
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +15,14 @@ from catalog.models import Category
 from catalog.services import impact_record
 from chat.selectors import conversation_between
 from chat.services import message_send_system, user_sockets_close
-from core.images import ImageRejected, SanitizedImage, make_renditions, safe_filename, sanitize_upload
+from core.images import (
+    ImageRejected,
+    SanitizedImage,
+    delete_files_on_commit,
+    sanitize_upload,
+    stored_image,
+    stored_image_files,
+)
 from marketplace.models import (
     FEEDBACK_BLIND_PERIOD,
     LISTING_LIFETIME,
@@ -224,27 +229,7 @@ def listing_image_add(*, listing: Listing, image: SanitizedImage, alt_text: str 
     files are written first and removed again if the row cannot be saved."""
     if listing.images.count() >= MAX_IMAGES:
         raise ListingError(_("A listing can have at most %(n)s photos.") % {"n": MAX_IMAGES}, field="image")
-    folder = f"listings/{listing.pk}"
-    written: list[str] = []
-    try:
-        original = default_storage.save(f"{folder}/{safe_filename(image)}", ContentFile(image.content))
-        written.append(original)
-        renditions = {}
-        for name, rendition in make_renditions(image).items():
-            webp = default_storage.save(
-                f"{folder}/{safe_filename(image, 'webp', rendition=name)}", ContentFile(rendition.webp)
-            )
-            written.append(webp)
-            jpeg = default_storage.save(
-                f"{folder}/{safe_filename(image, 'jpg', rendition=name)}", ContentFile(rendition.jpeg)
-            )
-            written.append(jpeg)
-            renditions[name] = {
-                "webp": webp,
-                "jpeg": jpeg,
-                "width": rendition.width,
-                "height": rendition.height,
-            }
+    with stored_image(image, folder=f"listings/{listing.pk}") as (original, renditions):
         position = (listing.images.order_by("-position").values_list("position", flat=True).first() or 0) + 1
         return ListingImage.objects.create(
             listing=listing,
@@ -256,22 +241,16 @@ def listing_image_add(*, listing: Listing, image: SanitizedImage, alt_text: str 
             renditions=renditions,
             sha256=image.sha256,
         )
-    except Exception:
-        for name in written:
-            default_storage.delete(name)
-        raise
 
 
 def _image_files(image: ListingImage) -> list[str]:
-    return [image.original.name] + [
-        name for rendition in image.renditions.values() for name in (rendition["webp"], rendition["jpeg"])
-    ]
+    return stored_image_files(image.original.name, image.renditions)
 
 
 def listing_image_delete(*, image: ListingImage) -> None:
     files = _image_files(image)
     image.delete()
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    delete_files_on_commit(files)
 
 
 def listing_image_move(*, image: ListingImage, offset: int) -> None:

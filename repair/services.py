@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
@@ -17,7 +15,14 @@ from accounts.models import Role
 from accounts.notify import absolute_url, reverse_in, send_to_user
 from accounts.services import user_add_role
 from catalog.models import Category
-from core.images import ImageRejected, SanitizedImage, make_renditions, safe_filename, sanitize_upload
+from core.images import (
+    ImageRejected,
+    SanitizedImage,
+    delete_files_on_commit,
+    sanitize_upload,
+    stored_image,
+    stored_image_files,
+)
 from places.opening_hours import Interval
 from places.selectors import place_nearest
 from repair.models import (
@@ -264,7 +269,7 @@ def repairer_delete_draft(*, repairer: Repairer) -> None:
         raise RepairerError(_("Only a draft that was never published can be deleted."), status=409)
     files = [name for photo in repairer.photos.all() for name in _photo_files(photo)]
     repairer.delete()
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    delete_files_on_commit(files)
 
 
 # --- Services (what they offer) and opening hours -----------------------------------------------
@@ -313,27 +318,7 @@ def repairer_photo_prepare(upload) -> SanitizedImage:
 def repairer_photo_add(*, repairer: Repairer, image: SanitizedImage, alt_text: str = "") -> RepairerPhoto:
     if repairer.photos.count() >= MAX_PHOTOS:
         raise RepairerError(_("A profile can have at most %(n)s photos.") % {"n": MAX_PHOTOS}, field="image")
-    folder = f"repairers/{repairer.pk}"
-    written: list[str] = []
-    try:
-        original = default_storage.save(f"{folder}/{safe_filename(image)}", ContentFile(image.content))
-        written.append(original)
-        renditions = {}
-        for name, rendition in make_renditions(image).items():
-            webp = default_storage.save(
-                f"{folder}/{safe_filename(image, 'webp', rendition=name)}", ContentFile(rendition.webp)
-            )
-            written.append(webp)
-            jpeg = default_storage.save(
-                f"{folder}/{safe_filename(image, 'jpg', rendition=name)}", ContentFile(rendition.jpeg)
-            )
-            written.append(jpeg)
-            renditions[name] = {
-                "webp": webp,
-                "jpeg": jpeg,
-                "width": rendition.width,
-                "height": rendition.height,
-            }
+    with stored_image(image, folder=f"repairers/{repairer.pk}") as (original, renditions):
         position = (repairer.photos.order_by("-position").values_list("position", flat=True).first() or 0) + 1
         return RepairerPhoto.objects.create(
             repairer=repairer,
@@ -345,22 +330,16 @@ def repairer_photo_add(*, repairer: Repairer, image: SanitizedImage, alt_text: s
             renditions=renditions,
             sha256=image.sha256,
         )
-    except Exception:
-        for name in written:
-            default_storage.delete(name)
-        raise
 
 
 def _photo_files(photo: RepairerPhoto) -> list[str]:
-    return [photo.original.name] + [
-        name for rendition in photo.renditions.values() for name in (rendition["webp"], rendition["jpeg"])
-    ]
+    return stored_image_files(photo.original.name, photo.renditions)
 
 
 def repairer_photo_delete(*, photo: RepairerPhoto) -> None:
     files = _photo_files(photo)
     photo.delete()
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    delete_files_on_commit(files)
 
 
 # --- Reviews -------------------------------------------------------------------------------------
