@@ -1,14 +1,12 @@
 """The one FilterSet for listing searches, shared by the HTML list, the map and the API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.selectors import category_with_descendants
+from catalog.forms import GeoCategorySearchForm
 from core.search import MAX_QUERY_LENGTH
 from marketplace.models import Listing
 from marketplace.selectors import ListingSearch, Ordering, listing_search, listing_search_count
-from places.geo import GeoParamError, parse_geo_params
 
 ORDERING_CHOICES = [
     (Ordering.DISTANCE, _("Nearest first")),
@@ -17,32 +15,8 @@ ORDERING_CHOICES = [
 ]
 
 
-class ListingSearchForm(forms.Form):
-    """Validates the parameters together: the geo ones and the category slug become a point,
-    a radius and category ids. An unknown place sets `not_found` (answered with 404)."""
-
-    not_found = False
-
-    def clean(self):
-        data = super().clean()
-        try:
-            data["geo"] = parse_geo_params(
-                near=data.get("near"), place=data.get("place"), radius_km=data.get("radius_km")
-            )
-        except GeoParamError as error:
-            self.not_found = error.status == 404
-            for field, messages in error.errors.items():
-                for message in messages:
-                    self.add_error(field, message)
-        slug = data.get("category")
-        data["category_ids"] = ()
-        if slug:
-            ids = category_with_descendants(slug)
-            if ids is None:
-                self.add_error("category", _("Unknown category “%(slug)s”.") % {"slug": slug[:60]})
-            else:
-                data["category_ids"] = tuple(ids)
-        return data
+class ListingSearchForm(GeoCategorySearchForm):
+    """The place and category parameters, validated together (catalog.forms)."""
 
 
 class ListingFilter(django_filters.FilterSet):

@@ -1,12 +1,10 @@
 """The one FilterSet for repairer searches, shared by the HTML directory and the API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.selectors import category_with_descendants
+from catalog.forms import GeoCategorySearchForm
 from core.search import MAX_QUERY_LENGTH
-from places.geo import GeoParamError, parse_geo_params
 from repair.models import Repairer
 from repair.selectors import Ordering, RepairerSearch, repairer_search
 
@@ -20,31 +18,12 @@ _TRUE = {"true", "1", "on", "yes", "ja"}
 _FALSE = {"", "false", "0", "off", "no", "nei"}
 
 
-class RepairerSearchForm(forms.Form):
+class RepairerSearchForm(GeoCategorySearchForm):
     """Validates the parameters together: geo ones become a point and radius, the category
     slug category ids, `open_now` a boolean. An unknown place sets `not_found` (404)."""
 
-    not_found = False
-
     def clean(self):
         data = super().clean()
-        try:
-            data["geo"] = parse_geo_params(
-                near=data.get("near"), place=data.get("place"), radius_km=data.get("radius_km")
-            )
-        except GeoParamError as error:
-            self.not_found = error.status == 404
-            for field, messages in error.errors.items():
-                for message in messages:
-                    self.add_error(field, message)
-        slug = data.get("category")
-        data["category_ids"] = ()
-        if slug:
-            ids = category_with_descendants(slug)
-            if ids is None:
-                self.add_error("category", _("Unknown category “%(slug)s”.") % {"slug": slug[:60]})
-            else:
-                data["category_ids"] = tuple(ids)
         open_now = (data.get("open_now") or "").strip().lower()
         if open_now in _TRUE:
             data["open_now_flag"] = True

@@ -1,40 +1,20 @@
 """The one FilterSet for item searches, shared by the HTML list and the API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.selectors import category_with_descendants
+from catalog.forms import GeoCategorySearchForm
 from core.search import MAX_QUERY_LENGTH
-from places.geo import GeoParamError, parse_geo_params
 from sharing.models import Hub, Item
 from sharing.periods import PeriodError, parse_window
 from sharing.selectors import ItemSearch, item_search
 
 
-class ItemSearchForm(forms.Form):
+class ItemSearchForm(GeoCategorySearchForm):
     """Validates the parameters together: geo, category slug, hub and the wanted period."""
-
-    not_found = False
 
     def clean(self):
         data = super().clean()
-        try:
-            data["geo"] = parse_geo_params(
-                near=data.get("near"), place=data.get("place"), radius_km=data.get("radius_km")
-            )
-        except GeoParamError as error:
-            self.not_found = error.status == 404
-            for field, messages in error.errors.items():
-                for message in messages:
-                    self.add_error(field, message)
-        data["category_ids"] = ()
-        if slug := data.get("category"):
-            ids = category_with_descendants(slug)
-            if ids is None:
-                self.add_error("category", _("Unknown category “%(slug)s”.") % {"slug": slug[:60]})
-            else:
-                data["category_ids"] = tuple(ids)
         data["hub_id"] = None
         if hub := data.get("hub"):
             found = Hub.objects.filter(slug=hub).values_list("pk", flat=True).first()
