@@ -2,6 +2,7 @@ import pytest
 
 from marketplace.models import Listing
 from tests.factories import UserFactory, make_listing
+from tests.privacy import assert_exact_point_not_shown
 
 pytestmark = pytest.mark.usefixtures("places", "site")
 
@@ -135,7 +136,7 @@ def test_action_needs_post_and_a_known_action(owner_client, owner):
 def test_detail_never_shows_the_exact_point(client, owner):
     listing = make_listing(owner=owner, lat=59.918412, lon=10.587433)
     html = client.get(f"/gis-bort/{listing.pk}/").content.decode()
-    assert "59.9184" not in html and "10.5874" not in html
+    assert_exact_point_not_shown(html, 59.918412, 10.587433)
 
 
 def test_my_listings_tabs(owner_client, owner):
@@ -165,12 +166,7 @@ def test_map_data_holds_only_public_points(client, owner):
             "url": f"/en/gis-bort/{listing.pk}/",
         }
     ]
-    # The exact coordinates appear nowhere. (A fuzzed point 100–250 m away may share the first
-    # four decimals of one coordinate when it moved mostly along the other: that one is the
-    # public point's, not a leak.)
-    for exact, public in ((listing.location.y, listing.public_lat), (listing.location.x, listing.public_lon)):
-        if f"{exact:.4f}" != f"{public:.4f}":
-            assert f"{exact:.4f}" not in html
+    assert_exact_point_not_shown(html, listing.location.y, listing.location.x)
 
 
 def test_map_with_bad_parameters_sends_back_to_the_list_with_the_error(client, db):
