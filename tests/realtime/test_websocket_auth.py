@@ -59,3 +59,21 @@ def test_bad_frames_get_error_frames_and_the_socket_stays_open(live_site):
     *errors, last = replies
     assert [(e["type"], e["code"]) for e in errors] == [("error", "invalid")] * 4
     assert last == {"type": "pong", "user": user.pk}
+
+
+@pytest.mark.parametrize("cookie", ["sessionid=not-a-session", "sessionid=", "other=1; sessionid"])
+def test_an_unknown_or_malformed_session_is_anonymous(live_site, cookie):
+    with pytest.raises(ConnectionClosed) as caught:
+        ping(f"{live_site.ws_url}/ws/ping/", live_site.url, cookie)
+    assert caught.value.rcvd.code == 4401
+
+
+def test_a_session_from_before_a_password_change_is_anonymous(live_site):
+    user = UserFactory()
+    cookie = session_cookie(user)
+    assert ping(f"{live_site.ws_url}/ws/ping/", live_site.url, cookie)["user"] == user.pk
+    user.set_password("a-new-password-2026")
+    user.save()
+    with pytest.raises(ConnectionClosed) as caught:
+        ping(f"{live_site.ws_url}/ws/ping/", live_site.url, cookie)
+    assert caught.value.rcvd.code == 4401
