@@ -8,11 +8,11 @@ import uuid
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from chat import selectors, services
 from chat.models import MAX_MESSAGE_LENGTH
+from core.cache import process_cache
 
 # Close codes of the chat protocol (API.md).
 CLOSE_UNAUTHENTICATED = 4401
@@ -152,13 +152,16 @@ class ChatConsumer(SafeJsonConsumer):
     async def on_message(self, content):
         # The most frequent frame: re-check, validation, rate limit and storing in one trip to
         # a database thread rather than one trip for each.
-        reply = await db(self._message)(content)
+        sends: list[tuple[str, dict]] = []
+        reply = await db(self._message)(content, sends.extend)
+        # Stored and committed: publish from the loop rather than from the database thread.
+        await services.group_send_all(sends)
         if reply is FORBIDDEN:
             await self.close(code=CLOSE_FORBIDDEN)
         elif reply is not None:
             await self.send_json(reply)
 
-    def _message(self, content: dict) -> dict | object | None:
+    def _message(self, content: dict, publish: services.Publish) -> dict | object | None:
         """Store a message frame; returns the frame to answer with (an error, or the stored
         message for a retried client_id), FORBIDDEN, or None when the broadcast answers."""
         if not self._still_allowed():
@@ -180,7 +183,11 @@ class ChatConsumer(SafeJsonConsumer):
             return error_frame("rate_limited", _("You are sending messages too fast. Wait a little."))
         try:
             message = services.message_send(
-                conversation=self.conversation, sender=self.user, body=body, client_id=client_id
+                conversation=self.conversation,
+                sender=self.user,
+                body=body,
+                client_id=client_id,
+                publish=publish,
             )
         except services.ChatError as error:
             return error_frame(error.code, error.message)
@@ -194,6 +201,7 @@ class ChatConsumer(SafeJsonConsumer):
         starting with their first message in it. (Windows cut by the clock let a burst that
         straddles a boundary through twice: up to 40 messages in a second.)"""
         key = f"chat-rate:{self.user.pk}"
+        cache = process_cache()
         cache.add(key, 0, timeout=RATE_LIMIT_WINDOW)
         try:
             return cache.incr(key) <= RATE_LIMIT_MESSAGES
@@ -206,9 +214,11 @@ class ChatConsumer(SafeJsonConsumer):
         if not isinstance(last_read_id, int) or isinstance(last_read_id, bool) or last_read_id < 0:
             await self.send_error("invalid", _("last_read_id must be a message id."))
             return
+        sends: list[tuple[str, dict]] = []
         await db(services.conversation_mark_read)(
-            conversation=self.conversation, user=self.user, last_read_id=last_read_id
+            conversation=self.conversation, user=self.user, last_read_id=last_read_id, publish=sends.extend
         )
+        await services.group_send_all(sends)
 
     async def on_typing(self, content):
         now = time.monotonic()

@@ -3,13 +3,13 @@ client ever sees a message the database does not have (ARCHITECTURE.md, "Chat").
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from chat.models import (
     ReadState,
 )
 from chat.registry import subject_type_of
+from core.cache import process_cache
 
 
 class ChatError(Exception):
@@ -92,27 +93,40 @@ def _group_send(group: str, event: dict) -> None:
     _group_send_all([(group, event)])
 
 
-def _group_send_all(sends: list[tuple[str, dict]]) -> None:
-    """Publish (group, event) pairs concurrently, in one trip to the event loop."""
-    layer = get_channel_layer()
-    if layer is None or not sends:
-        return
+# A publisher takes (group, event) pairs. Code on a worker thread publishes through the event
+# loop (`_group_send_all`); a consumer passes its own collector instead and publishes from the
+# loop itself after the call returns (`group_send_all`), so no database thread waits for the loop.
+Publish = Callable[[list[tuple[str, dict]]], None]
 
-    async def send_all() -> None:
+
+async def group_send_all(sends: list[tuple[str, dict]]) -> None:
+    """Publish (group, event) pairs concurrently (from async code)."""
+    layer = get_channel_layer()
+    if layer is not None and sends:
         await asyncio.gather(*(layer.group_send(group, event) for group, event in sends))
 
+
+def _group_send_all(sends: list[tuple[str, dict]]) -> None:
+    """Publish (group, event) pairs concurrently, in one trip to the event loop."""
+    if get_channel_layer() is None or not sends:
+        return
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        async_to_sync(send_all)()
+        async_to_sync(group_send_all)(sends)
         return
     # Called from a thread that runs an event loop of its own (async_to_sync refuses): send
     # from a helper thread instead.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(async_to_sync(send_all)).result()
+        pool.submit(async_to_sync(group_send_all), sends).result()
 
 
-def _broadcast(conversation_id: int, event: dict, participant_ids: tuple[int, int] | None = None) -> None:
+def _broadcast(
+    conversation_id: int,
+    event: dict,
+    participant_ids: tuple[int, int] | None = None,
+    publish: Publish = _group_send_all,
+) -> None:
     sends = [(conversation_group(conversation_id), event)]
     if event["type"] in ("chat.message", "chat.read"):
         # Both participants' header badges may change.
@@ -124,7 +138,7 @@ def _broadcast(conversation_id: int, event: dict, participant_ids: tuple[int, in
                 or ()
             )
         sends += [(user_group(user_id), {"type": "inbox.changed"}) for user_id in participant_ids]
-    _group_send_all(sends)
+    publish(sends)
 
 
 def message_event(message: Message) -> dict:
@@ -143,7 +157,12 @@ def message_event(message: Message) -> dict:
 
 
 def message_send(
-    *, conversation: Conversation, sender, body: str, client_id: uuid.UUID | None = None
+    *,
+    conversation: Conversation,
+    sender,
+    body: str,
+    client_id: uuid.UUID | None = None,
+    publish: Publish = _group_send_all,
 ) -> Message:
     """Store a text message and broadcast it after the commit. A repeated `client_id` from the
     same sender returns the message already stored instead of a second one."""
@@ -177,6 +196,7 @@ def message_send(
                     conversation.pk,
                     {"type": "chat.message", "frame": message_event(message)},
                     conversation.participant_ids,
+                    publish,
                 )
             )
     except IntegrityError:
@@ -225,7 +245,9 @@ def _mark_read(*, conversation: Conversation, user, last_read_id: int) -> None:
         ReadState.objects.filter(pk=state.pk, last_read_id__lt=last_read_id).update(last_read_id=last_read_id)
 
 
-def conversation_mark_read(*, conversation: Conversation, user, last_read_id: int) -> None:
+def conversation_mark_read(
+    *, conversation: Conversation, user, last_read_id: int, publish: Publish = _group_send_all
+) -> None:
     if user.pk not in conversation.participant_ids:
         raise ChatError("forbidden", _("You are not part of this conversation."), status=403)
     last_read_id = min(
@@ -237,6 +259,7 @@ def conversation_mark_read(*, conversation: Conversation, user, last_read_id: in
             conversation.pk,
             {"type": "chat.read", "user": user.pk, "last_read_id": last_read_id},
             conversation.participant_ids,
+            publish,
         )
     )
 
@@ -264,21 +287,23 @@ def _presence_key(user_id: int) -> str:
 
 
 def presence_join(user_id: int) -> None:
-    cache.add(_presence_key(user_id), 0, timeout=PRESENCE_TTL)
-    cache.incr(_presence_key(user_id))
-    cache.touch(_presence_key(user_id), PRESENCE_TTL)
+    cache, key = process_cache(), _presence_key(user_id)
+    cache.add(key, 0, timeout=PRESENCE_TTL)
+    cache.incr(key)
+    cache.touch(key, PRESENCE_TTL)
 
 
 def presence_leave(user_id: int) -> None:
+    cache, key = process_cache(), _presence_key(user_id)
     try:
-        if cache.decr(_presence_key(user_id)) <= 0:
-            cache.delete(_presence_key(user_id))
+        if cache.decr(key) <= 0:
+            cache.delete(key)
     except ValueError:  # the key expired meanwhile
         pass
 
 
 def is_online(user_id: int) -> bool:
-    return bool(cache.get(_presence_key(user_id)))
+    return bool(process_cache().get(_presence_key(user_id)))
 
 
 def unread_notify_due(*, now=None) -> int:

@@ -168,31 +168,32 @@ def test_sending_marks_the_senders_read_state_up_to_their_message(listing):
 
 
 def test_a_retried_client_id_is_flagged_as_a_duplicate_and_not_broadcast_again(
-    listing, monkeypatch, django_capture_on_commit_callbacks
+    listing, django_capture_on_commit_callbacks
 ):
     asker = UserFactory()
     conversation, _ = conversation_open(user=asker, subject=listing)
     published = []
-    monkeypatch.setattr(services, "_group_send_all", published.append)
     client_id = uuid.uuid4()
     with django_capture_on_commit_callbacks(execute=True):
-        first = message_send(conversation=conversation, sender=asker, body="Hei", client_id=client_id)
-        again = message_send(conversation=conversation, sender=asker, body="Hei", client_id=client_id)
+        args = dict(conversation=conversation, sender=asker, body="Hei", client_id=client_id)
+        first = message_send(**args, publish=published.append)
+        again = message_send(**args, publish=published.append)
     assert again.pk == first.pk and again.duplicate and not getattr(first, "duplicate", False)
     assert len(published) == 1
 
 
 def test_a_message_takes_four_queries_and_one_publish_to_the_conversation_and_both_badges(
-    listing, monkeypatch, django_capture_on_commit_callbacks
+    listing, django_capture_on_commit_callbacks
 ):
     asker = UserFactory()
     conversation, _ = conversation_open(user=asker, subject=listing)
     message_send(conversation=conversation, sender=asker, body="Hei")  # the read state exists now
     asker = type(asker).objects.select_related("profile").get(pk=asker.pk)
     published = []
-    monkeypatch.setattr(services, "_group_send_all", published.append)
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
-        message = message_send(conversation=conversation, sender=asker, body="Er den ledig?")
+        message = message_send(
+            conversation=conversation, sender=asker, body="Er den ledig?", publish=published.append
+        )
     # block check, insert, last_message_at, read state (savepoints: the test's own transaction)
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 4, statements
