@@ -77,7 +77,11 @@ case "$role" in
     port=${PORT:-8001}
     echo "$port" >"$health_port_file"
     # --proxy-headers: take the client address and scheme from the proxy's X-Forwarded-* headers.
-    exec "$py" -m daphne --bind 0.0.0.0 --port "$port" --proxy-headers "$@" sirkel.asgi:application
+    # A handshake may wait up to WS_CONNECT_TIMEOUT s (Daphne's default is 5): after a restart
+    # every browser reconnects within a few seconds, and bench/chat.py's storm showed 5 s
+    # refusing most of them while a longer wait let them all in.
+    exec "$py" -m daphne --bind 0.0.0.0 --port "$port" --proxy-headers \
+      --websocket_connect_timeout "${WS_CONNECT_TIMEOUT:-30}" "$@" sirkel.asgi:application
     ;;
   worker)
     exec "$py" manage.py db_worker "$@"
