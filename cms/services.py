@@ -70,6 +70,8 @@ EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page
 EDITOR_MODEL_PERMISSIONS = (
     ("catalog", "add_category"),
     ("catalog", "change_category"),
+    ("catalog", "add_impactfactor"),
+    ("catalog", "change_impactfactor"),
     ("sharing", "add_hub"),
     ("sharing", "change_hub"),
     ("sharing", "add_item"),

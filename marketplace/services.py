@@ -208,6 +208,8 @@ def listing_complete(*, listing: Listing) -> Listing:
         occurred_on=timezone.localdate(listing.completed_at),
         source="marketplace.listing",
         source_id=listing.pk,
+        area=listing.area,
+        point=listing.public_location,
     )
     return listing
 

@@ -3,6 +3,7 @@ arguments; side effects on commit. The no-double-booking guarantee is the databa
 exclusion constraint on Reservation); these services choose a free unit, explain refusals and
 keep the per-borrower limits under concurrent requests."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -364,8 +365,17 @@ def reservation_check_in(*, reservation: Reservation, by, report: CheckIn) -> Ch
             occurred_on=timezone.localdate(now),
             source="sharing.reservation",
             source_id=reservation.pk,
+            point=item.public_location,
+            loan_days=_days_borrowed(reservation.checked_out_at or reservation.start, now),
+            pledge_bags=reservation.pledge_bags,
+            pledge_kg=reservation.pledge_kg,
         )
     return CheckInResult(reservation=reservation, unit_in_repair=to_repair, unplaced=unplaced)
+
+
+def _days_borrowed(start: datetime, end: datetime) -> int:
+    """Days out, counting a started day as one (a loan returned the same day is one day)."""
+    return max(1, math.ceil((end - start).total_seconds() / 86_400))
 
 
 def _move_future_bookings(unit_id: int, *, after: datetime) -> tuple[Reservation, ...]:

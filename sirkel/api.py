@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as accounts_router
+from catalog.api import impact_router
 from catalog.api import router as catalog_router
 from chat.api import router as chat_router
 from core.api import ApiError, error_body
@@ -35,6 +36,8 @@ api.add_router("/me", accounts_router)
 api.add_router("/hubs", hubs_router)
 api.add_router("/items", items_router)
 api.add_router("/reservations", reservations_router)
+# "/impact" and "/impact.csv" (paths in the router, as for repairers).
+api.add_router("/", impact_router)
 
 
 def _field_name(loc: list) -> str:

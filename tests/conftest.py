@@ -93,7 +93,7 @@ def second_daphne(live_daphne, tmp_path_factory):
 def live_site(live_daphne, transactional_db):
     """Committed site data for a live test (the tables are flushed after each such test)."""
     from accounts.services import roles_ensure
-    from catalog.services import categories_load
+    from catalog.services import categories_load, impact_factors_load
     from cms.services import site_ensure
     from places.services import places_load
 
@@ -101,6 +101,7 @@ def live_site(live_daphne, transactional_db):
     roles_ensure()
     places_load()
     categories_load()
+    impact_factors_load()
     site_ensure()
     for old in live_daphne.mail_dir.glob("*"):
         old.unlink()
