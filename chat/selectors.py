@@ -92,3 +92,10 @@ def conversation_between(a, b, subject) -> Conversation | None:
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
     ).first()
+
+
+def conversation_reports_open_count() -> int:
+    """Reports on conversations the moderators have not marked as handled (staff dashboard)."""
+    from chat.models import ConversationReport
+
+    return ConversationReport.objects.filter(handled_at__isnull=True).count()

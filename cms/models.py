@@ -27,7 +27,7 @@ class HomePage(Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ContentPage"]
+    subpage_types = ["cms.ContentPage", "cms.ImpactDashboardPage", "cms.ImpactMethodPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -52,3 +52,7 @@ class ContentPage(Page):
         verbose_name = _("content page")
 
     template = "cms/content_page.html"
+
+
+# Page types kept in modules of their own (imported here so Django registers the models).
+from cms.impact_pages import ImpactDashboardPage, ImpactMethodPage  # noqa: E402, F401

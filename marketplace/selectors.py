@@ -325,3 +325,20 @@ def repairers_for(listing: Listing) -> list:
     if listing.condition != Listing.Condition.NEEDS_REPAIR or not listing.is_public:
         return []
     return repairers_near(category_ids=[listing.category_id], point=listing.public_location, limit=3)
+
+
+# --- Staff dashboard (cms reads these) ---------------------------------------------------------
+
+
+def listings_reported_open_count() -> int:
+    """Listings with at least one report the moderators have not handled yet."""
+    from marketplace.models import ListingReport
+
+    return Listing.objects.filter(reports__outcome=ListingReport.Outcome.OPEN).distinct().count()
+
+
+def listings_created_per_week(*, weeks: int = 8) -> list:
+    """(Monday, how many listings were created that week) for the last `weeks` weeks."""
+    from core.stats import count_per_week
+
+    return count_per_week(Listing.objects.all(), "created_at", weeks=weeks)

@@ -394,3 +394,18 @@ def borrow_instead_offers(*, q: str = "", category_ids=(), point=None, limit: in
         )
         for item in items
     ]
+
+
+# --- Staff dashboard (cms reads these) ---------------------------------------------------------
+
+
+def reservations_awaiting_approval_count() -> int:
+    """Bookings waiting for a hub's or an owner's decision."""
+    return Reservation.objects.filter(status=Reservation.Status.PENDING).count()
+
+
+def reservations_created_per_week(*, weeks: int = 8) -> list:
+    """(Monday, how many bookings were made that week) for the last `weeks` weeks."""
+    from core.stats import count_per_week
+
+    return count_per_week(Reservation.objects.all(), "created_at", weeks=weeks)
