@@ -106,3 +106,67 @@ def _editors_ensure(home: Page) -> None:
             collection=root_collection,
             permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
         )
+
+
+IMPACT_CONTENT = {
+    "nb": {
+        "dashboard": {
+            "title": "Effekten av gjenbruk i Bærum",
+            "slug": "effekt",
+            "intro": (
+                "Hva gjenbruk, utlån og reparasjon gjennom Sirkel har spart av klimagassutslipp og avfall, "
+                "regnet ut fra det som faktisk er gitt bort, lånt og reparert."
+            ),
+        },
+        "method": {
+            "title": "Slik teller vi",
+            "slug": "slik-teller-vi",
+            "intro": "Metoden bak tallene, og faktorene vi bruker for hver kategori, med kilder.",
+        },
+    },
+    "en": {
+        "dashboard": {
+            "title": "The impact of reuse in Bærum",
+            "slug": "effekt",
+            "intro": (
+                "What reuse, lending and repair through Sirkel have saved in greenhouse gas emissions and "
+                "waste, computed from what has actually been given away, borrowed and repaired."
+            ),
+        },
+        "method": {
+            "title": "How we count",
+            "slug": "slik-teller-vi",
+            "intro": "The method behind the figures, and the factors we use for each category, with sources.",
+        },
+    },
+}
+
+
+@transaction.atomic
+def impact_pages_ensure(home: HomePage | None = None):
+    """The impact dashboard under the home page and the "how we count" page under it, in
+    Norwegian with English translations, published. Idempotent (demo data, tests)."""
+    from cms.impact_pages import ImpactDashboardPage, ImpactMethodPage
+
+    home = home or site_ensure()
+    nb, en = _locale("nb"), _locale("en")
+    dashboard = ImpactDashboardPage.objects.child_of(home).filter(locale=nb).first()
+    if dashboard is None:
+        dashboard = home.add_child(
+            instance=ImpactDashboardPage(locale=nb, **IMPACT_CONTENT["nb"]["dashboard"])
+        )
+        dashboard.save_revision().publish()
+    method = ImpactMethodPage.objects.child_of(dashboard).filter(locale=nb).first()
+    if method is None:
+        method = dashboard.add_child(instance=ImpactMethodPage(locale=nb, **IMPACT_CONTENT["nb"]["method"]))
+        method.save_revision().publish()
+    for page, content in (
+        (dashboard, IMPACT_CONTENT["en"]["dashboard"]),
+        (method, IMPACT_CONTENT["en"]["method"]),
+    ):
+        if page.get_translation_or_none(en) is None:
+            translation = page.copy_for_translation(en, copy_parents=True)
+            for field, value in content.items():
+                setattr(translation, field, value)
+            translation.save_revision().publish()
+    return dashboard, method

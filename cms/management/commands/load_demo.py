@@ -4,7 +4,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import profile_ensure, roles_ensure, user_add_role
-from cms.services import site_ensure
+from cms.services import impact_pages_ensure, site_ensure
 from marketplace.demo import demo_listings_ensure
 from places.models import Place
 from repair.demo import demo_repairers_ensure
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load_places", verbosity=0)
         roles_ensure()
-        site_ensure()
+        impact_pages_ensure(site_ensure())
         for email, name, role, place_name, staff in DEMO_USERS:
             user = User.objects.filter(email=email).first()
             if user is None:
