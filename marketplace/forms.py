@@ -1,27 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+import core.reports
 from catalog.models import Category
 from catalog.selectors import category_choices
+from core.forms import PhotosField
 from marketplace.models import MAX_IMAGES, Listing, ListingReport
 from marketplace.services import ListingError, listing_image_prepare
 from places.geo import GeoParamError, make_point, parse_near
 from places.models import Place
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one file input. Each one is checked by decoding (core.images) in
-    ListingForm.clean_photos; here they are only collected."""
-
-    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"})
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(PhotosField, self).clean(item, initial) for item in files]
 
 
 def prepare_photos(files, *, room: int) -> list:
@@ -138,10 +125,6 @@ class ReserveForm(forms.Form):
     partner = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("What is wrong?"), choices=ListingReport.Reason.choices, widget=forms.RadioSelect
-    )
-    text = forms.CharField(
-        label=_("Tell us more"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+class ReportForm(core.reports.ReportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, reasons=ListingReport.Reason.choices, **kwargs)

@@ -23,6 +23,7 @@ from core.images import (
     stored_image,
     stored_image_files,
 )
+from core.reports import REPORTS_PER_DAY, report_limit_reached
 from marketplace.models import (
     FEEDBACK_BLIND_PERIOD,
     LISTING_LIFETIME,
@@ -473,7 +474,7 @@ def _send_hits(saved: SavedSearch, hits: list) -> None:
 
 # --- Moderation ----------------------------------------------------------------------------------
 
-MAX_REPORTS_PER_DAY = 10
+MAX_REPORTS_PER_DAY = REPORTS_PER_DAY
 
 
 def report_create(*, reporter, listing: Listing, reason: str, text: str = "") -> ListingReport:
@@ -481,8 +482,7 @@ def report_create(*, reporter, listing: Listing, reason: str, text: str = "") ->
         raise ListingError(_("Choose a reason."), field="reason")
     if listing.owner_id == reporter.pk:
         raise ListingError(_("You cannot report your own listing."))
-    since = timezone.now() - timedelta(days=1)
-    if ListingReport.objects.filter(reporter=reporter, created_at__gte=since).count() >= MAX_REPORTS_PER_DAY:
+    if report_limit_reached(ListingReport.objects, reporter=reporter, per_day=MAX_REPORTS_PER_DAY):
         raise ListingError(
             _("You can send at most %(n)s reports a day.") % {"n": MAX_REPORTS_PER_DAY},
             status=429,

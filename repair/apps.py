@@ -8,10 +8,11 @@ class RepairConfig(AppConfig):
     verbose_name = _("Repair")
 
     def ready(self):
+        from django.db.models.signals import post_delete
         from django.urls import reverse
 
         from chat.registry import SubjectType, register_subject
-        from repair.models import Repairer
+        from repair.models import Repairer, Review
         from repair.permissions import is_owner
         from repair.selectors import first_owner
 
@@ -27,3 +28,13 @@ class RepairConfig(AppConfig):
                 can_discuss=lambda user, repairer: repairer.is_public and not is_owner(user, repairer),
             )
         )
+
+        # A review can disappear without repair.services: deleting an account cascades to its
+        # reviews. The kept average must follow every deletion (docs/decisions/0016).
+        post_delete.connect(_review_deleted, sender=Review, dispatch_uid="repair_review_rating")
+
+
+def _review_deleted(sender, instance, **kwargs):
+    from repair.services import ratings_refresh
+
+    ratings_refresh(instance.repairer_id)

@@ -367,6 +367,7 @@ def demo_repairers_ensure(*, demo_owner: User | None = None) -> int:
                 categories=[categories[s] for s in slugs if s in categories],
                 phone=f"67 {10 + number:02d} {20 + number:02d} {30 + number:02d}",
                 email=f"post{number}@verksted.example",
+                warranty_months=(3, 1, None)[number % 3],
                 **extras,
             ),
         )
@@ -396,4 +397,97 @@ def demo_repairers_ensure(*, demo_owner: User | None = None) -> int:
                 verified_at=now if verified else None,
             )
         made += 1
+    if made:
+        _demo_unclaimed_ensure(categories)
+        _demo_logs_ensure(categories)
     return made
+
+
+# A business the municipality put in the directory itself: nobody owns it until it is claimed.
+UNCLAIMED = "Skomaker Olsen"
+
+# category, product, brand, problem, outcome, barrier, days ago, who
+DEMO_LOGS = [
+    ("small-appliances", "Kaffetrakter", "Moccamaster", "Lekker vann under kannen", "fixed", "", 3, "cafe"),
+    ("phones-tablets", "Mobiltelefon", "Samsung", "Knust skjerm", "fixed", "", 5, "business"),
+    ("bicycles", "Bysykkel", "DBS", "Slakk kjede og slitte bremser", "fixed", "", 8, "business"),
+    (
+        "tv-audio",
+        "Bluetooth-høyttaler",
+        "JBL",
+        "Lader ikke",
+        "end_of_life",
+        "parts_not_available",
+        12,
+        "cafe",
+    ),
+    ("outerwear", "Vinterjakke", "Bergans", "Ødelagt glidelås", "fixed", "", 15, "resident"),
+    ("lamps", "Leselampe", "", "Løs ledning", "fixed", "", 20, "cafe"),
+    ("computers", "Bærbar PC", "Lenovo", "Starter ikke", "repairable", "", 25, "resident"),
+    ("toys", "Fjernstyrt bil", "", "Motoren går ikke", "end_of_life", "cannot_open", 30, "cafe"),
+]
+
+
+def _demo_unclaimed_ensure(categories) -> None:
+    if Repairer.objects.filter(name=UNCLAIMED).exists():
+        return
+    place = Place.objects.filter(name="Stabekk").first() or Place.objects.first()
+    repairer = repairer_create(
+        owner=None,
+        data=RepairerData(
+            name=UNCLAIMED,
+            short_description="Skoreparasjon, nye hæler og lapping av vesker.",
+            address="Stabekkveien 2",
+            postal_code="1369",
+            postal_town="Stabekk",
+            location=make_point(place.lat, place.lon),
+            categories=[categories["shoes"]],
+        ),
+    )
+    repairer_hours_set(repairer=repairer, intervals=SHOP)
+    now = timezone.now()
+    Repairer.objects.filter(pk=repairer.pk).update(
+        status=Repairer.Status.PUBLISHED, submitted_at=now, published_at=now
+    )
+
+
+def _demo_logs_ensure(categories) -> None:
+    """A few logged repairs (impact ledger and the ORDS export), by the demo businesses'
+    owners, a repair café and residents."""
+    from repair.models import RepairLog
+    from repair.services import RepairLogData, repair_log_create
+
+    if RepairLog.objects.exists():
+        return
+    shops = list(
+        Repairer.objects.filter(status=Repairer.Status.PUBLISHED).exclude(owners=None).order_by("pk")[:2]
+    )
+    residents = list(User.objects.filter(repairers=None, is_superuser=False).order_by("pk")[:2])
+    today = timezone.localdate()
+    for n, (slug, product, brand, problem, outcome, barrier, days, who) in enumerate(DEMO_LOGS):
+        if slug not in categories:
+            continue
+        shop = shops[n % len(shops)] if shops else None
+        if who == "business" and shop is not None:
+            user, logged_as = shop.owners.order_by("pk").first(), "business"
+        elif who == "cafe":
+            user, logged_as = (residents or [None])[0], "repair_cafe"
+        else:
+            user, logged_as = (residents or [None])[-1], "resident"
+        if user is None:
+            continue
+        repair_log_create(
+            user=user,
+            data=RepairLogData(
+                logged_as=logged_as,
+                category=categories[slug],
+                product=product,
+                brand=brand,
+                problem=problem,
+                outcome=outcome,
+                barrier=barrier,
+                repaired_on=today - timedelta(days=days),
+                repairer=shop if logged_as == "business" else None,
+                event_name="Reparasjonskafé Bekkestua bibliotek" if logged_as == "repair_cafe" else "",
+            ),
+        )

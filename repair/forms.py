@@ -6,12 +6,22 @@ from django.forms import formset_factory, modelformset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+import core.forms
+import core.reports
 from catalog.models import Category
 from catalog.selectors import category_choices
 from places.forms import BaseHoursExceptionFormSet, HoursExceptionForm
 from places.geo import GeoParamError, parse_near
-from repair.models import LANGUAGE_CHOICES, MAX_PHOTOS, MAX_SERVICES, Repairer, RepairerHoursException
-from repair.services import RepairerError, repairer_photo_prepare
+from repair.models import (
+    LANGUAGE_CHOICES,
+    MAX_PHOTOS,
+    MAX_SERVICES,
+    Repairer,
+    RepairerHoursException,
+    RepairLog,
+    ReviewReport,
+)
+from repair.services import MAX_QUOTE_PHOTOS, RepairerError, repairer_photo_prepare
 from repair.validators import normalise_org_number, validate_org_number
 
 
@@ -67,6 +77,13 @@ class RepairerForm(forms.Form):
         required=False,
         help_text=_("Nine digits, from Brønnøysundregistrene."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    warranty_months = forms.IntegerField(
+        label=_("Warranty on repairs (months)"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text=_("How long you guarantee a repair. Empty if you give no warranty."),
     )
 
     def __init__(self, *args, repairer: Repairer | None = None, **kwargs):
@@ -170,3 +187,136 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Built per form, so the labels are in the language of the request.
         self.fields["rating"].choices = [(n, gettext("%(n)s of 5") % {"n": n}) for n in range(5, 0, -1)]
+
+
+class ReviewReportForm(core.reports.ReportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, reasons=ReviewReport.Reason.choices, **kwargs)
+
+
+def _category(slug: str) -> Category:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise forms.ValidationError(_("Choose a category from the list."))
+    return category
+
+
+class QuoteRequestForm(forms.Form):
+    category = forms.ChoiceField(label=_("What is it?"), choices=())
+    text = forms.CharField(
+        label=_("What is the problem?"),
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, the brand and model if you know them, and what you would like done."),
+    )
+    photos = core.forms.PhotosField(
+        label=_("Photos (optional)"),
+        required=False,
+        help_text=_(
+            "Up to %(n)s photos: JPEG, PNG, WebP or HEIC, up to 15 MB each. Only the business sees them."
+        )
+        % {"n": MAX_QUOTE_PHOTOS},
+    )
+
+    def __init__(self, *args, repairer: Repairer, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The business's own categories first: what they repair.
+        own = [(c.slug, c.name) for c in repairer.categories.all()]
+        self.fields["category"].choices = [("", "—"), (gettext("What they repair"), own), *category_choices()]
+
+    def clean_category(self):
+        return _category(self.cleaned_data["category"])
+
+    def clean_photos(self):
+        files = self.cleaned_data.get("photos") or []
+        if len(files) > MAX_QUOTE_PHOTOS:
+            raise forms.ValidationError(_("At most %(n)s photos.") % {"n": MAX_QUOTE_PHOTOS})
+        prepared, errors = [], []
+        for number, upload in enumerate(files, start=1):
+            try:
+                prepared.append(repairer_photo_prepare(upload))
+            except RepairerError as error:
+                errors.append(gettext("Photo %(n)s: %(reason)s") % {"n": number, "reason": error.message})
+        if errors:
+            raise forms.ValidationError(errors)
+        return prepared
+
+
+class RepairLogForm(forms.Form):
+    logged_as = forms.ChoiceField(
+        label=_("Who repaired it?"), choices=RepairLog.LoggedAs.choices, widget=forms.RadioSelect
+    )
+    repairer = forms.TypedChoiceField(label=_("Your business"), choices=(), coerce=int, required=False)
+    event_name = forms.CharField(
+        label=_("Repair café or event"),
+        max_length=120,
+        required=False,
+        help_text=_("For example “Reparasjonskafé Bekkestua”."),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=())
+    product = forms.CharField(
+        label=_("What was it?"), max_length=100, help_text=_("For example “coffee maker” or “winter jacket”.")
+    )
+    brand = forms.CharField(label=_("Brand"), max_length=60, required=False)
+    model_name = forms.CharField(label=_("Model"), max_length=60, required=False)
+    year_of_manufacture = forms.IntegerField(
+        label=_("Year made (about)"), min_value=1900, max_value=2100, required=False
+    )
+    problem = forms.CharField(
+        label=_("What was wrong?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Published as open data without your name: leave out personal details."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=RepairLog.Outcome.choices, widget=forms.RadioSelect
+    )
+    barrier = forms.ChoiceField(
+        label=_("If it could not be repaired: why?"),
+        choices=[("", "—"), *RepairLog.Barrier.choices],
+        required=False,
+    )
+    repaired_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, businesses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—"), *category_choices()]
+        self.fields["repairer"].choices = [("", "—"), *[(r.pk, r.name) for r in businesses]]
+        self.businesses = {r.pk: r for r in businesses}
+        if not businesses:
+            self.fields["logged_as"].choices = [
+                c for c in RepairLog.LoggedAs.choices if c[0] != RepairLog.LoggedAs.BUSINESS
+            ]
+            del self.fields["repairer"]
+
+    def clean_category(self):
+        return _category(self.cleaned_data["category"])
+
+    def clean_repairer(self):
+        pk = self.cleaned_data.get("repairer")
+        if pk in (None, ""):
+            return None
+        if pk not in self.businesses:
+            raise forms.ValidationError(_("Choose one of your businesses."))
+        return self.businesses[pk]
+
+    def cleaned_data_for_log(self) -> dict:
+        """The cleaned fields as repair.services.RepairLogData takes them."""
+        data = dict(self.cleaned_data)
+        data.setdefault("repairer", None)
+        for name in ("brand", "model_name", "event_name", "barrier"):
+            data[name] = data.get(name) or ""
+        return data
+
+
+class ClaimForm(forms.Form):
+    message = forms.CharField(
+        label=_("How can we see that the business is yours?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example your role in the business, or an email address at its domain."),
+    )
+
+
+class InviteOwnerForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of the new co-owner"))

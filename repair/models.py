@@ -3,7 +3,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -98,6 +98,13 @@ class Repairer(models.Model):
     pickup = models.BooleanField(_("picks up and delivers"), default=False)
     org_number = models.CharField(
         _("organisation number"), max_length=9, blank=True, validators=[validate_org_number]
+    )
+    warranty_months = models.PositiveSmallIntegerField(
+        _("warranty on repairs (months)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("How long you guarantee a repair. Empty if you give no warranty."),
     )
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -250,6 +257,9 @@ class Review(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Hidden by a moderator after a report: shown to no one and not counted in the average.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(_("why it is hidden"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -268,3 +278,225 @@ class Review(models.Model):
     @property
     def was_edited(self) -> bool:
         return (self.updated_at - self.created_at).total_seconds() > 60
+
+
+class ReviewReport(models.Model):
+    """A signed-in user tells the moderators that a review breaks the rules."""
+
+    class Reason(models.TextChoices):
+        FAKE = "fake", _("Not a real customer's experience")
+        OFFENSIVE = "offensive", _("Offensive or discriminatory")
+        PERSONAL = "personal", _("Reveals personal information")
+        SPAM = "spam", _("Spam or advertising")
+        OTHER = "other", _("Something else")
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Waiting")
+        HIDDEN = "hidden", _("Review hidden")
+        DISMISSED = "dismissed", _("No action needed")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    text = models.TextField(_("what is wrong?"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("review report")
+        verbose_name_plural = _("review reports")
+        indexes = [models.Index(fields=["outcome", "created_at"], name="review_report_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.review_id}"
+
+
+class RepairAuditLog(models.Model):
+    """Who did what to which profile or review, and when: every editor and moderator action."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=30)
+    repairer = models.ForeignKey(
+        Repairer, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_log"
+    )
+    review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("repair audit log entry")
+        verbose_name_plural = _("repair audit log")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class QuoteRequest(models.Model):
+    """ "Be om pristilbud": a resident describes a problem to a business; it opens (or reopens)
+    the chat conversation with them, where the request is the first message."""
+
+    repairer = models.ForeignKey(Repairer, on_delete=models.CASCADE, related_name="quote_requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="repair_quote_requests"
+    )
+    category = models.ForeignKey(
+        "catalog.Category", verbose_name=_("what is it?"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("what is the problem?"), max_length=2000)
+    conversation = models.ForeignKey(
+        "chat.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("quote request")
+        verbose_name_plural = _("quote requests")
+        indexes = [models.Index(fields=["requester", "created_at"], name="quote_request_rate")]
+
+    def __str__(self) -> str:
+        return f"{self.repairer_id}: {self.text[:40]}"
+
+
+class QuoteRequestPhoto(models.Model):
+    """A sanitized photo (core.images) of the broken thing, shown only to the two parties."""
+
+    quote = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(default=0)
+    original = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    renditions = models.JSONField(default=dict)
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quote_id}/{self.position}"
+
+
+class RepairLog(models.Model):
+    """One repair attempt someone logged (a resident, a business for its profile or a repair
+    café). Each one is a "repair" entry in the impact ledger and a row of the open data export
+    (Open Repair Data Standard); who logged it is never exported."""
+
+    class LoggedAs(models.TextChoices):
+        RESIDENT = "resident", _("I repaired it, or had it repaired")
+        BUSINESS = "business", _("Our business repaired it")
+        REPAIR_CAFE = "repair_cafe", _("At a repair café or repair event")
+
+    class Outcome(models.TextChoices):
+        FIXED = "fixed", _("Fixed")
+        REPAIRABLE = "repairable", _("Repairable (needs more work or parts)")
+        END_OF_LIFE = "end_of_life", _("End of life (not worth or possible to repair)")
+
+    class Barrier(models.TextChoices):
+        # The ORDS repair barrier list, in its order.
+        NO_PARTS = "parts_not_available", _("Spare parts not available")
+        PARTS_EXPENSIVE = "parts_too_expensive", _("Spare parts too expensive")
+        CANNOT_OPEN = "cannot_open", _("No way to open the product")
+        NO_INFORMATION = "no_information", _("Repair information not available")
+        NO_EQUIPMENT = "no_equipment", _("Lack of equipment")
+        WORN_OUT = "worn_out", _("Product too worn out")
+
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="repair_logs"
+    )
+    logged_as = models.CharField(_("who repaired it"), max_length=12, choices=LoggedAs.choices)
+    repairer = models.ForeignKey(
+        Repairer,
+        verbose_name=_("business"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repair_logs",
+    )
+    event_name = models.CharField(
+        _("repair café or event"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example “Reparasjonskafé Bekkestua”."),
+    )
+    category = models.ForeignKey(
+        "catalog.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    product = models.CharField(_("what was it?"), max_length=100, help_text=_("For example “coffee maker”."))
+    brand = models.CharField(_("brand"), max_length=60, blank=True)
+    model_name = models.CharField(_("model"), max_length=60, blank=True)
+    year_of_manufacture = models.PositiveSmallIntegerField(_("year made (about)"), null=True, blank=True)
+    problem = models.TextField(_("what was wrong?"), max_length=1000)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    barrier = models.CharField(
+        _("why it could not be repaired"), max_length=24, choices=Barrier.choices, blank=True
+    )
+    repaired_on = models.DateField(_("date"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-repaired_on", "-pk"]
+        verbose_name = _("logged repair")
+        verbose_name_plural = _("logged repairs")
+        indexes = [models.Index(fields=["logged_by", "created_at"], name="repair_log_rate")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(barrier="") | models.Q(outcome="end_of_life"),
+                name="repair_log_barrier_eol",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} ({self.get_outcome_display()})"
+
+
+class OwnershipClaim(models.Model):
+    """A business asks to take over a profile nobody owns yet (one the municipality seeded);
+    an editor approves or refuses it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an editor")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    repairer = models.ForeignKey(Repairer, on_delete=models.CASCADE, related_name="claims")
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="repair_claims"
+    )
+    message = models.TextField(
+        _("how can we see that the business is yours?"),
+        max_length=1000,
+        help_text=_("For example your role in the business, or an email address at its domain."),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("ownership claim")
+        verbose_name_plural = _("ownership claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repairer", "claimant"],
+                condition=models.Q(status="pending"),
+                name="claim_one_pending_per_claimant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant_id} → {self.repairer_id} ({self.status})"

@@ -49,3 +49,47 @@ def can_review(user, repairer: Repairer) -> bool:
 
 def can_answer_review(user, review: Review) -> bool:
     return not review.answered_at and is_owner(user, review.repairer)
+
+
+def is_review_moderator(user) -> bool:
+    """Moderators handle reported reviews; the municipality's editors may too."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.groups.filter(name__in=(Role.MODERATOR, Role.EDITOR)).exists())
+    )
+
+
+def can_report_review(user, review: Review) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and review.author_id != user.pk
+        and review.hidden_at is None
+        and review.repairer.is_public
+    )
+
+
+def can_request_quote(user, repairer: Repairer) -> bool:
+    """Signed-in people ask published businesses that have an owner to answer (not their own)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and repairer.is_public
+        and repairer.owners.exists()
+        and not is_owner(user, repairer)
+    )
+
+
+def can_claim(user, repairer: Repairer) -> bool:
+    """A signed-in account may ask to own a published profile that has no owner yet."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and repairer.status == Repairer.Status.PUBLISHED
+        and not repairer.owners.exists()
+    )
+
+
+def can_log_repair(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)

@@ -8,7 +8,7 @@ from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -16,7 +16,17 @@ from catalog.models import Category
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from places.geo import GeoQuery
 from places.opening_hours import OpeningHours, display, open_at_condition
-from repair.models import Repairer, RepairerHours, RepairerHoursException, RepairerPhoto, Review
+from repair.models import (
+    OwnershipClaim,
+    RepairAuditLog,
+    Repairer,
+    RepairerHours,
+    RepairerHoursException,
+    RepairerPhoto,
+    RepairLog,
+    Review,
+    ReviewReport,
+)
 
 NEAR_MAX_KM = 25.0
 
@@ -196,8 +206,9 @@ def repairers_pending() -> QuerySet[Repairer]:
 
 
 def reviews_of(repairer: Repairer) -> QuerySet[Review]:
+    """The public reviews: a moderator's hidden ones are left out."""
     return (
-        Review.objects.filter(repairer=repairer)
+        Review.objects.filter(repairer=repairer, hidden_at__isnull=True)
         .select_related("author__profile")
         .order_by("-created_at", "-pk")
     )
@@ -213,3 +224,134 @@ def first_owner(repairer: Repairer):
     """The owner who has had the profile longest (who answers chat about it)."""
     link = Repairer.owners.through.objects.filter(repairer=repairer).order_by("pk").first()
     return link.user if link else None
+
+
+# --- Moderation, badge, claims -------------------------------------------------------------------
+
+
+def reviews_reported() -> QuerySet[Review]:
+    """The moderators' queue: reviews with open reports, the longest waiting first."""
+    open_ = Q(reports__outcome=ReviewReport.Outcome.OPEN)
+    return (
+        Review.objects.filter(open_)
+        .annotate(open_reports=Count("reports", filter=open_), first_report=Min("reports__created_at"))
+        .select_related("repairer", "author__profile")
+        .order_by("first_report", "pk")
+    )
+
+
+def audit_log_of(
+    *, repairer: Repairer | None = None, review: Review | None = None
+) -> QuerySet[RepairAuditLog]:
+    entries = RepairAuditLog.objects.select_related("actor__profile")
+    if review is not None:
+        entries = entries.filter(review=review)
+    if repairer is not None:
+        entries = entries.filter(repairer=repairer)
+    return entries[:50]
+
+
+def claims_pending() -> QuerySet[OwnershipClaim]:
+    return (
+        OwnershipClaim.objects.filter(status=OwnershipClaim.Status.PENDING)
+        .select_related("repairer", "claimant__profile")
+        .order_by("created_at", "pk")
+    )
+
+
+BADGE_MIN_WARRANTY_MONTHS = 1
+BADGE_MIN_REVIEWS = 10
+BADGE_MIN_POSITIVE = 0.8
+POSITIVE_RATING = 4
+
+
+@dataclass(frozen=True)
+class BadgeCriterion:
+    """One condition for the "verified" badge: `met` is True/False as the system sees it,
+    None when only an editor can tell."""
+
+    key: str
+    label: str
+    met: bool | None
+    detail: str = ""
+
+
+def badge_criteria(repairer: Repairer) -> list[BadgeCriterion]:
+    """What the public and the editor see next to the badge: a trading address, a warranty
+    of at least a month, and at least 80 % positive (4 or 5 of 5) among at least 10 visible
+    reviews. The editor still decides (and checks the address is a real shop)."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    stats = Review.objects.filter(repairer=repairer, hidden_at__isnull=True).aggregate(
+        total=Count("pk"), positive=Count("pk", filter=Q(rating__gte=POSITIVE_RATING))
+    )
+    total, positive = stats["total"], stats["positive"]
+    share = positive / total if total else 0.0
+    has_address = bool(repairer.address.strip() and repairer.postal_code and repairer.postal_town.strip())
+    warranty = repairer.warranty_months or 0
+    return [
+        BadgeCriterion(
+            "address",
+            _("A trading address customers can visit"),
+            has_address,
+            repairer.full_address if has_address else _("No address given"),
+        ),
+        BadgeCriterion(
+            "warranty",
+            _("At least one month's warranty on repairs"),
+            warranty >= BADGE_MIN_WARRANTY_MONTHS,
+            ngettext("%(n)s month", "%(n)s months", warranty) % {"n": warranty}
+            if warranty
+            else _("No warranty given"),
+        ),
+        BadgeCriterion(
+            "reviews",
+            _("At least 80 % positive among at least 10 reviews"),
+            total >= BADGE_MIN_REVIEWS and share >= BADGE_MIN_POSITIVE,
+            _("%(positive)s of %(total)s reviews positive") % {"positive": positive, "total": total},
+        ),
+    ]
+
+
+# --- Repair log and its open data --------------------------------------------------------------
+
+
+def repair_logs_of(user) -> QuerySet[RepairLog]:
+    return (
+        RepairLog.objects.filter(logged_by=user)
+        .select_related("category", "repairer")
+        .order_by("-repaired_on", "-pk")
+    )
+
+
+def repair_logs_export() -> QuerySet[RepairLog]:
+    """Every logged repair for the open data export, oldest first: only what the export shows
+    is read (never who logged it)."""
+    return (
+        RepairLog.objects.select_related("category__parent")
+        .only(
+            "pk",
+            "logged_as",
+            "repairer__slug",
+            "event_name",
+            "category__slug",
+            "category__name_en",
+            "category__parent__slug",
+            "category__parent__name_en",
+            "product",
+            "brand",
+            "year_of_manufacture",
+            "problem",
+            "outcome",
+            "barrier",
+            "repaired_on",
+            "updated_at",
+        )
+        .select_related("repairer")
+        .order_by("pk")
+    )
+
+
+def repair_logs_last_change() -> datetime | None:
+    return RepairLog.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()

@@ -5,11 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,17 +22,43 @@ from places.geo import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, distance_km
 from places.models import Place
 from repair import services
 from repair.filters import ORDERING_CHOICES, RepairerFilter
-from repair.forms import HoursExceptionFormSet, PhotoUploadForm, RepairerForm, ReviewForm, ServiceFormSet
-from repair.models import MAX_PHOTOS, Repairer, RepairerPhoto, Review
+from repair.forms import (
+    ClaimForm,
+    HoursExceptionFormSet,
+    InviteOwnerForm,
+    PhotoUploadForm,
+    QuoteRequestForm,
+    RepairerForm,
+    RepairLogForm,
+    ReviewForm,
+    ReviewReportForm,
+    ServiceFormSet,
+)
+from repair.models import MAX_PHOTOS, QuoteRequestPhoto, Repairer, RepairerPhoto, Review
+from repair.ords import ords_csv_lines
 from repair.permissions import (
     can_answer_review,
+    can_claim,
     can_create_repairer,
     can_edit_repairer,
+    can_report_review,
+    can_request_quote,
     can_review,
     can_view_repairer,
+    is_editor,
     is_owner,
 )
-from repair.selectors import opening_hours_of, opening_of, repairers_of_owner, review_by, reviews_of
+from repair.selectors import (
+    badge_criteria,
+    opening_hours_of,
+    opening_of,
+    repair_logs_export,
+    repair_logs_last_change,
+    repair_logs_of,
+    repairers_of_owner,
+    review_by,
+    reviews_of,
+)
 
 PAGE_SIZE = 20
 RADIUS_CHOICES = (1, 2, 5, 10, 25, 50)
@@ -110,6 +138,7 @@ def repairer_detail(request, slug: str):
     owner = is_owner(request.user, repairer)
     for review in reviews:
         review.can_answer = owner and not review.answered_at
+        review.can_report = can_report_review(request.user, review)
     mine = review_by(request.user, repairer)
     context = {
         "repairer": repairer,
@@ -122,6 +151,10 @@ def repairer_detail(request, slug: str):
         "my_review": mine,
         "can_review": can_review(request.user, repairer),
         "review_form": ReviewForm(initial={"rating": mine.rating, "text": mine.text} if mine else None),
+        "badge_criteria": badge_criteria(repairer),
+        "can_request_quote": can_request_quote(request.user, repairer),
+        "can_claim": can_claim(request.user, repairer),
+        "unclaimed": repairer.is_public and not repairer.owners.exists(),
     }
     return render(request, "repair/repairer_detail.html", context)
 
@@ -366,3 +399,236 @@ def review_answer(request, slug: str, review_id: int):
     else:
         messages.success(request, _("Your answer is published."))
     return redirect(f"{reverse('repair:detail', args=[slug])}#review-{review.pk}")
+
+
+@login_required
+def review_report(request, slug: str, review_id: int):
+    repairer = _public(slug)
+    review = get_object_or_404(Review, pk=review_id, repairer=repairer, hidden_at__isnull=True)
+    if not can_report_review(request.user, review):
+        raise PermissionDenied
+    form = ReviewReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.review_report_create(reporter=request.user, review=review, **form.cleaned_data)
+            except services.RepairerError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                messages.success(request, _("Thank you. A moderator will look at the review."))
+                return redirect(f"{reverse('repair:detail', args=[slug])}#review-{review.pk}")
+    return render(
+        request,
+        "repair/review_report.html",
+        {"form": form, "review": review, "repairer": repairer},
+        status=status,
+    )
+
+
+# --- Quote requests --------------------------------------------------------------------------------
+
+
+@login_required
+def quote_request(request, slug: str):
+    repairer = _public(slug)
+    if not can_request_quote(request.user, repairer):
+        raise PermissionDenied
+    form = QuoteRequestForm(request.POST or None, request.FILES or None, repairer=repairer)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                quote = services.quote_request_send(
+                    requester=request.user,
+                    repairer=repairer,
+                    category=form.cleaned_data["category"],
+                    text=form.cleaned_data["text"],
+                    photos=form.cleaned_data["photos"],
+                )
+            except services.RepairerError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = error.status
+            else:
+                messages.success(
+                    request, _("Your request is sent. The business answers you here in the chat.")
+                )
+                return redirect("chat:thread", conversation_id=quote.conversation_id)
+    return render(request, "repair/quote_request.html", {"form": form, "repairer": repairer}, status=status)
+
+
+@login_required
+def quote_photo(request, quote_id: int, photo_id: int):
+    """A quote request's photo, for the person who asked and the business's owners only."""
+    photo = get_object_or_404(
+        QuoteRequestPhoto.objects.select_related("quote__repairer"), pk=photo_id, quote_id=quote_id
+    )
+    quote = photo.quote
+    if request.user.pk != quote.requester_id and not is_owner(request.user, quote.repairer):
+        raise Http404
+    name = photo.renditions.get("full", {}).get("jpeg") or photo.original.name
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Repair log and ORDS export --------------------------------------------------------------------
+
+
+@login_required
+def repair_log(request):
+    businesses = list(repairers_of_owner(request.user).exclude(status=Repairer.Status.SUSPENDED))
+    form = RepairLogForm(
+        request.POST or None, businesses=businesses, initial={"repaired_on": timezone.localdate()}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.repair_log_create(
+                    user=request.user, data=services.RepairLogData(**form.cleaned_data_for_log())
+                )
+            except services.RepairerError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = error.status
+            else:
+                messages.success(request, _("Thank you! The repair is logged."))
+                return redirect("repair:log")
+    page = CappedPaginator(repair_logs_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "repair/repair_log.html", {"form": form, "page": page}, status=status)
+
+
+def ords_export(request):
+    """The repair log as Open Repair Data Standard CSV (open data: CORS, cacheable)."""
+    changed = repair_logs_last_change()
+    response = StreamingHttpResponse(
+        ords_csv_lines(repair_logs_export().iterator(chunk_size=1000)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="sirkel-ords.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=900"
+    if changed:
+        response["Last-Modified"] = http_date(changed.timestamp())
+    return response
+
+
+# --- Map of the directory --------------------------------------------------------------------------
+
+
+def repairer_map(request):
+    """The same search as the list (RepairerFilter, repair.selectors.repairer_search), as pins at
+    the businesses' addresses; the list stays the fallback."""
+    params = _search_params(request)
+    filterset = RepairerFilter(params, queryset=Repairer.objects.none(), request=request, at=timezone.now())
+    if not filterset.is_valid():
+        return redirect(f"{reverse('repair:list')}?{request.GET.urlencode()}")
+    repairers = list(filterset.qs[: settings.MAP_MAX_PINS])
+    pins = [
+        {
+            "lat": round(r.lat, 6),
+            "lon": round(r.lon, 6),
+            "title": r.name,
+            "kind": r.full_address,
+            "url": reverse("repair:detail", args=[r.slug]),
+        }
+        for r in repairers
+    ]
+    search = filterset.search
+    config = _map_config()
+    if search.geo:
+        config.update(centre=[search.geo.point.y, search.geo.point.x], radius_km=search.geo.radius_km)
+    context = {
+        "pins": pins,
+        "repairers": repairers,
+        "map_config": config,
+        "truncated": len(repairers) == settings.MAP_MAX_PINS,
+        "query": params.urlencode(),
+    }
+    return render(request, "repair/repairer_map.html", context)
+
+
+# --- Claims and co-owners --------------------------------------------------------------------------
+
+
+@login_required
+def claim(request, slug: str):
+    repairer = _public(slug)
+    if not can_claim(request.user, repairer):
+        raise PermissionDenied
+    form = ClaimForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.claim_create(
+                    claimant=request.user, repairer=repairer, message=form.cleaned_data["message"]
+                )
+            except services.RepairerError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                messages.success(request, _("Thank you. An editor will look at your claim and email you."))
+                return redirect("repair:detail", slug=repairer.slug)
+    return render(request, "repair/claim.html", {"form": form, "repairer": repairer}, status=status)
+
+
+@login_required
+def dashboard_owners(request, repairer_id: int):
+    repairer = _owned(request, repairer_id)
+    form = InviteOwnerForm(request.POST if "invite" in request.POST else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if "remove" in request.POST:
+            user_id = request.POST["remove"]
+            user = get_object_or_404(repairer.owners, pk=int(user_id) if user_id.isdigit() else 0)
+            try:
+                services.coowner_remove(owner=request.user, repairer=repairer, user=user)
+            except services.RepairerError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Removed."))
+                if user.pk == request.user.pk and not is_editor(request.user):
+                    return redirect("repair:dashboard")
+            return redirect("repair:dashboard_owners", repairer_id=repairer.pk)
+        if form.is_valid():
+            try:
+                services.coowner_invite(
+                    owner=request.user, repairer=repairer, email=form.cleaned_data["email"]
+                )
+            except services.RepairerError as error:
+                form.add_error("email" if error.field == "email" else None, error.message)
+                status = error.status
+            else:
+                messages.success(request, _("The invitation is sent. It is valid for 14 days."))
+                return redirect("repair:dashboard_owners", repairer_id=repairer.pk)
+    owners = repairer.owners.select_related("profile").order_by("pk")
+    return render(
+        request,
+        "repair/dashboard_owners.html",
+        {"repairer": repairer, "owners": owners, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def coowner_accept(request, token: str):
+    if request.method != "POST":
+        return render(request, "repair/coowner_accept.html", {"token": token})
+    try:
+        repairer = services.coowner_accept(user=request.user, token=token)
+    except services.RepairerError as error:
+        return render(
+            request,
+            "repair/coowner_accept.html",
+            {"token": token, "error": error.message},
+            status=error.status,
+        )
+    messages.success(request, _("You are now an owner of %(name)s.") % {"name": repairer.name})
+    return redirect("repair:dashboard_edit", repairer_id=repairer.pk)
