@@ -29,6 +29,8 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.ContentPage", "cms.ImpactDashboardPage", "cms.ImpactMethodPage"]
     max_count_per_parent = 1
+    # Its live blocks show the apps' newest data: cached for anonymous visitors a minute at most.
+    page_cache_seconds = 60
 
     class Meta:
         verbose_name = _("home page")

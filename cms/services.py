@@ -13,6 +13,7 @@ HOME_CONTENT = {
             "Sirkel er Bærum kommunes møteplass for gjenbruk. Gi bort det du ikke trenger, "
             "finn en reparatør i nærheten og lån utstyr i stedet for å kjøpe nytt."
         ),
+        "search_description": "Gi bort, bytt, reparer og lån i Bærum: kommunens møteplass for gjenbruk.",
     },
     "en": {
         "title": "Sirkel",
@@ -20,6 +21,9 @@ HOME_CONTENT = {
         "hero_text": (
             "Sirkel is Bærum municipality's meeting place for reuse. Give away what you do not "
             "need, find a repairer nearby and borrow equipment instead of buying new."
+        ),
+        "search_description": (
+            "Give away, swap, repair and borrow in Bærum: the municipality's meeting place for reuse."
         ),
     },
 }
@@ -76,6 +80,8 @@ EDITOR_MODEL_PERMISSIONS = (
     ("sharing", "change_hub"),
     ("sharing", "add_item"),
     ("sharing", "change_item"),
+    # "Translate" in the page menu: copies a page into the other language for editing.
+    ("simple_translation", "submit_translation"),
 )
 EDITOR_COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
@@ -88,17 +94,20 @@ EDITOR_COLLECTION_PERMISSIONS = (
 
 
 def _editors_ensure(home: Page) -> None:
-    """Editors write and publish pages under the home page, manage images and documents and
-    the category taxonomy. Moderators get no page permissions: they must not publish."""
+    """Editors write, translate and publish pages under the home page in every language,
+    manage images and documents and the category taxonomy. Moderators get no page
+    permissions: they must not publish."""
     editors, _ = Group.objects.get_or_create(name=Role.EDITOR.value)
     for app_label, codename in EDITOR_MODEL_PERMISSIONS:
         editors.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    for codename in EDITOR_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=editors,
-            page=home,
-            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
-        )
+    # Each language has its own tree under its home page: editors work in all of them.
+    for locale_home in home.get_translations(inclusive=True):
+        for codename in EDITOR_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(
+                group=editors,
+                page=locale_home,
+                permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+            )
     root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     for app_label, codename in EDITOR_COLLECTION_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(

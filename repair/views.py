@@ -59,6 +59,7 @@ from repair.selectors import (
     review_by,
     reviews_of,
 )
+from repair.structured_data import repairer_local_business
 
 PAGE_SIZE = 20
 RADIUS_CHOICES = (1, 2, 5, 10, 25, 50)
@@ -155,6 +156,12 @@ def repairer_detail(request, slug: str):
         "can_request_quote": can_request_quote(request.user, repairer),
         "can_claim": can_claim(request.user, repairer),
         "unclaimed": repairer.is_public and not repairer.owners.exists(),
+        # schema.org LocalBusiness for search engines, only for public profiles
+        "structured_data": repairer_local_business(
+            repairer, url=request.build_absolute_uri(request.path), absolute=request.build_absolute_uri
+        )
+        if repairer.is_public
+        else None,
     }
     return render(request, "repair/repairer_detail.html", context)
 

@@ -6,11 +6,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.views import robots_txt, sitemap_view
 from sirkel.api import api
 from sirkel.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
     path("api/v1/", api.urls),
     # Every login goes through allauth (rate limits, email verification, later MFA), the
     # Wagtail admin's included; the query string (?next=...) is kept.

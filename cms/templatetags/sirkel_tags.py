@@ -1,34 +1,37 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
-from wagtail.models import Locale, Page
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from cms import seo
 
 register = template.Library()
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
 def language_switcher(context):
-    """Links to this page in every language: the translated Wagtail page when one exists,
-    otherwise the same address with the other language prefix."""
+    """Links to this page in every language (cms.seo.versions): a CMS page's live translation,
+    an app page under the other prefix (query string kept). A CMS page with no translation
+    links to that language's home page and says so, in that language."""
     request = context["request"]
     page = context.get("page")
-    current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     links = []
-    for code, _name in settings.LANGUAGES:
-        # Each language in its own name ("English", "Norsk (bokmål)"), whatever the page's language.
-        local = get_language_info(code)["name_local"]
-        name = local[:1].upper() + local[1:]
-        url = None
-        if isinstance(page, Page):
-            locale = Locale.objects.filter(language_code=code).first()
-            translation = page.get_translation_or_none(locale) if locale else None
-            if translation is not None and translation.live:
-                url = translation.get_url(request)
+    for version in seo.versions(request, page if isinstance(page, Page) else None):
+        url, note = version.url, ""
         if url is None:
-            url = translate_url(request.get_full_path(), code)
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
+            url = seo.home_url(version.code)
+            with translation.override(version.code):
+                language = str(dict(settings.LANGUAGES).get(seo.current_language(request), ""))
+                note = _("This page is only available in %(language)s. The link goes to the home page.") % {
+                    "language": language
+                }
+        elif not isinstance(page, Page) and request.GET:
+            url = f"{url}?{request.GET.urlencode()}"
+        links.append(
+            {"code": version.code, "name": version.name, "url": url, "current": version.current, "note": note}
+        )
     return {"links": links}
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",  # docs/decisions/0008-content-translation.md
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -269,6 +270,13 @@ WAGTAILSEARCH_BACKENDS = {
 }
 WAGTAILEMBEDS_FINDERS = []  # embed-free by decision: nothing is fetched from third parties
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Translating a page copies it into the other locale for editing; no alias copies of untranslated
+# pages (they would show Norwegian text under /en/): the switcher says instead that a page is not
+# translated (docs/decisions/0008-content-translation.md).
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
+# Anonymous responses of CMS pages are cached whole for this many seconds (cms/page_cache.py);
+# publishing any page starts a new generation. 0 turns the cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 # --- Maps ---------------------------------------------------------------------------------------
 # Any XYZ tile server; pages keep working (list views) when tiles cannot load.

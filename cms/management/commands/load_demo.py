@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import profile_ensure, roles_ensure, user_add_role
+from cms.demo_translations import demo_translations_ensure
 from cms.services import impact_pages_ensure, site_ensure
 from marketplace.demo import demo_listings_ensure
 from places.models import Place
@@ -48,6 +49,9 @@ class Command(BaseCommand):
         made = demo_listings_ensure()
         items = demo_lending_ensure()
         repairers = demo_repairers_ensure(demo_owner=User.objects.get(email="reparator@sirkel.test"))
+        # Last: English versions of whichever main pages the steps above made.
+        for note in demo_translations_ensure():
+            self.stdout.write(f"translations: {note}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is in place ({made} new listings, {items} new lendable items,"
