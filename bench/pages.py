@@ -1,0 +1,224 @@
+"""CMS pages benchmark: anonymous GET of the home page, a guide, the event index and the impact
+dashboard through gunicorn (the production topology), with the demo data plus N listings.
+
+Run (after `make test` or `make run` has set up .venv and the services):
+
+    .venv/bin/python bench/pages.py                  # N = 100,000 listings, a few minutes
+    .venv/bin/python bench/pages.py --seconds 10     # shorter loads
+
+It uses the search benchmark's database (`sirkel_bench`, or BENCH_DATABASE_URL whose name must
+contain "bench"): its listings are seeded with bench/search.py's seeding (skipped when the same
+N is already there), then `load_demo` adds the demo data (idempotent). Page types that do not
+exist yet are skipped with a note and measured as soon as a demo page of that type exists (found
+by page model name, the first live page of each type in the default language).
+
+Measures, with the targets from the issue (20 concurrent clients, closed loop: each client sends
+its next request when the previous one has answered, so latency includes waiting for a worker):
+- cached: the page cache on (cms/page_cache.py), warmed: p95 <= 15 ms;
+- uncached: gunicorn started with PAGE_CACHE_SECONDS=0 (every request renders): p95 <= 150 ms;
+- queries per page (in-process, Django's CaptureQueriesContext, the cache off): <= 20, and the
+  same number before and after the listings are seeded (on a database that already holds the
+  data set both counts are at N; tests/cms/test_page_cache.py asserts the count constant).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as common
+
+CLIENTS = 20
+TARGET_CACHED_P95 = 15.0
+TARGET_UNCACHED_P95 = 150.0
+TARGET_QUERIES = 20
+# (label, page model class names that count as it)
+PAGE_KINDS = [
+    ("home page", ("HomePage",)),
+    ("a guide", ("GuidePage",)),
+    ("event index", ("EventIndexPage",)),
+    ("impact dashboard", ("ImpactDashboardPage", "ImpactPage")),
+]
+
+
+def find_pages() -> tuple[list[tuple[str, str]], list[str]]:
+    """(label, path) of the first live page of each kind in the default language; notes for the
+    kinds that do not exist (yet)."""
+    from wagtail.models import Locale, get_page_models
+
+    models = {m.__name__: m for m in get_page_models()}
+    default = Locale.get_default()
+    found, notes = [], []
+    for label, names in PAGE_KINDS:
+        model = next((models[n] for n in names if n in models), None)
+        if model is None:
+            notes.append(f"skipped {label}: no page type {' / '.join(names)} in this code base yet")
+            continue
+        page = model.objects.live().public().filter(locale=default).order_by("path").first()
+        url = page.get_url() if page else None
+        if not url:
+            notes.append(f"skipped {label}: no live {model.__name__} in the demo data")
+            continue
+        found.append((label, url))
+    return found, notes
+
+
+def query_counts(pages: list[tuple[str, str]]) -> dict[str, int]:
+    """Queries per anonymous GET with the page cache off, measured in-process after a warm-up."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    counts = {}
+    for label, path in pages:
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{label} ({path}) answered {response.status_code}")
+        counts[label] = len(captured)
+    return counts
+
+
+def closed_loop(port: int, path: str, *, clients: int, seconds: float) -> tuple[list[float], int]:
+    """`clients` threads each GETting `path` back to back for `seconds`: latencies (ms), errors."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def client() -> None:
+        nonlocal errors
+        while time.perf_counter() < stop_at:
+            start = time.perf_counter()
+            try:
+                status, _ = common.http_get(port, path)
+            except OSError:
+                status = -1
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    errors += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors
+
+
+def http_runs(url: str, pages, *, cached: bool, workers: int, seconds: float) -> dict[str, dict]:
+    env_before = os.environ.get("PAGE_CACHE_SECONDS")
+    os.environ["PAGE_CACHE_SECONDS"] = "300" if cached else "0"
+    results = {}
+    try:
+        with common.Gunicorn(database_url=url, workers=workers) as server:
+            for label, path in pages:
+                for _ in range(workers * 3):  # warm every worker (and the cache)
+                    common.http_get(server.port, path)
+                latencies, errors = closed_loop(server.port, path, clients=CLIENTS, seconds=seconds)
+                stats = common.summary(latencies)
+                stats["rps"] = len(latencies) / seconds
+                stats["errors"] = errors
+                results[label] = stats
+    finally:
+        if env_before is None:
+            os.environ.pop("PAGE_CACHE_SECONDS", None)
+        else:
+            os.environ["PAGE_CACHE_SECONDS"] = env_before
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="listings to seed (default 100,000)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="seconds per page and mode (default 20)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
+    args = parser.parse_args()
+
+    url = common.bench_database_url()
+    common.ensure_database(url)
+    common.setup_django(url)
+    import search  # bench/search.py: the same listings data set
+    from django.core.management import call_command
+
+    load_before = os.getloadavg()
+    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    pages, notes = find_pages()
+    for note in notes:
+        print(note)
+    if not pages:
+        sys.exit("no page to measure")
+
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM marketplace_listing")
+        before_rows = cur.fetchone()[0]
+    counts_before = query_counts(pages)
+    if search.seeded_marker() != search._marker(args.n):
+        print(f"seeding {args.n:,} listings (bench/search.py) ...", flush=True)
+        search.seed(args.n)
+        call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM marketplace_listing")
+        rows = cur.fetchone()[0]
+    counts = query_counts(pages)
+
+    print(
+        f"HTTP: gunicorn with {args.workers} workers, {CLIENTS} concurrent clients, {args.seconds:g} s a page"
+    )
+    cached = http_runs(url, pages, cached=True, workers=args.workers, seconds=args.seconds)
+    uncached = http_runs(url, pages, cached=False, workers=args.workers, seconds=args.seconds)
+
+    print(f"\n{'=' * 90}\nPages benchmark: {rows:,} listings, database {url.rsplit('/', 1)[-1]}")
+    print(
+        f"load average before / after: {load_before[0]:.2f} / {os.getloadavg()[0]:.2f}"
+        f" ({os.cpu_count()} CPUs, shared with whatever else runs on this machine)"
+    )
+    for note in notes:
+        print(f"  {note}")
+    headers = ["page", "mode", "requests/s", "p50 ms", "p95 ms", "p99 ms", "errors", "p95 vs target"]
+    table_rows = []
+    for label, _ in pages:
+        for mode, results, target in (
+            ("cached", cached, TARGET_CACHED_P95),
+            ("uncached", uncached, TARGET_UNCACHED_P95),
+        ):
+            r = results[label]
+            table_rows.append(
+                (
+                    label,
+                    mode,
+                    r["rps"],
+                    r["p50"],
+                    r["p95"],
+                    r["p99"],
+                    r["errors"],
+                    common.verdict(r["p95"], target),
+                )
+            )
+    print(common.table(headers, table_rows))
+    print(f"\nQueries per page (uncached, in-process): {before_rows:,} listings vs {rows:,}")
+    query_rows = []
+    for label, _ in pages:
+        same = "same" if counts[label] == counts_before[label] else "DIFFERENT: FAIL"
+        query_rows.append(
+            (label, counts_before[label], counts[label], same, common.verdict(counts[label], TARGET_QUERIES))
+        )
+    print(common.table(["page", f"at {before_rows:,}", f"at {rows:,}", "constant", "vs <= 20"], query_rows))
+
+
+if __name__ == "__main__":
+    main()
