@@ -179,8 +179,17 @@ def main() -> None:
     print(
         f"HTTP: gunicorn with {args.workers} workers, {CLIENTS} concurrent clients, {args.seconds:g} s a page"
     )
+    print(f"queries per page at {before_rows:,} / {rows:,} listings: {counts_before} / {counts}", flush=True)
     cached = http_runs(url, pages, cached=True, workers=args.workers, seconds=args.seconds)
-    uncached = http_runs(url, pages, cached=False, workers=args.workers, seconds=args.seconds)
+    print(f"cached: {cached}", flush=True)  # also printed as a table below
+    try:
+        uncached = http_runs(url, pages, cached=False, workers=args.workers, seconds=args.seconds)
+    except RuntimeError as error:  # e.g. gunicorn slow to start on a loaded machine
+        print(f"uncached run failed: {error}")
+        nan = float("nan")
+        uncached = {
+            label: {"rps": nan, "p50": nan, "p95": nan, "p99": nan, "errors": "-"} for label, _ in pages
+        }
 
     print(f"\n{'=' * 90}\nPages benchmark: {rows:,} listings, database {url.rsplit('/', 1)[-1]}")
     print(
