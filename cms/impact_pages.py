@@ -111,6 +111,9 @@ class ImpactDashboardPage(Page):
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ImpactMethodPage"]
+    # The figures change with every completed exchange, loan and repair: not from the page cache
+    # (the ledger queries are a fixed handful whatever its size).
+    page_cache_seconds = 0
     max_count_per_parent = 1
     template = "cms/impact_dashboard_page.html"
 
