@@ -1,6 +1,10 @@
-"""Form pieces more than one app uses."""
+"""Form pieces several apps share: a file input that takes several photos, each checked by
+decoding (core.images) before anything is stored."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.images import ImageRejected, SanitizedImage, sanitize_upload
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif"
 
@@ -19,3 +23,32 @@ class PhotosField(forms.FileField):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         # super() with arguments: a comprehension is a scope of its own.
         return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
+class MultiplePhotosField(forms.FileField):
+    """Several photos in one file input, sanitized in `clean` (at most `room` of them): the
+    cleaned value is a list of SanitizedImage, and every refused file is named in the error."""
+
+    widget = MultipleFileInput(attrs={"accept": PHOTO_ACCEPT})
+
+    def __init__(self, *args, room: int = 8, **kwargs):
+        self.room = room
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list[SanitizedImage]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(MultiplePhotosField, self).clean(upload, initial) for upload in files]
+        files = [upload for upload in files if upload]
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(files) > self.room:
+            raise forms.ValidationError(_("You can add at most %(n)s more photos.") % {"n": self.room})
+        prepared, errors = [], []
+        for number, upload in enumerate(files, start=1):
+            try:
+                prepared.append(sanitize_upload(upload))
+            except ImageRejected as rejected:
+                errors.append(_("Photo %(n)s: %(reason)s") % {"n": number, "reason": rejected.message})
+        if errors:
+            raise forms.ValidationError(errors)
+        return prepared

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from accounts.api import auth
 from core.api import ApiError, ErrorOut, PageNumberPagination
+from core.pagination import CappedPaginator
 from places.geo import distance_km
 from sharing.filters import ItemFilter
 from sharing.models import Hub, Item, Reservation
@@ -144,13 +145,18 @@ def item_out(request: HttpRequest, item: Item, geo=None) -> dict:
 
 
 class _ItemPage:
-    """Serialises only the page that is sliced out."""
+    """Serialises only the page that is sliced out. The count stops at 1000 (`count_capped`),
+    as in the HTML list: counting every item of a dense area with a free unit for a period
+    cost more than the page itself (docs/decisions/0015)."""
 
     def __init__(self, queryset, serialise):
         self.queryset, self.serialise = queryset, serialise
+        self.count_capped = False
 
     def count(self) -> int:
-        return self.queryset.count()
+        paginator = CappedPaginator(self.queryset, 1)
+        count, self.count_capped = paginator.count, paginator.count_capped
+        return count
 
     def __getitem__(self, item):
         return [self.serialise(obj) for obj in self.queryset[item]]

@@ -18,3 +18,21 @@ class SharingConfig(AppConfig):
         register(loans_send_reminders, every=timedelta(hours=1))
         register(holds_expire, every=timedelta(minutes=15))
         crosslinks.register(crosslinks.BORROW_INSTEAD, borrow_instead_offers)
+
+        from django.urls import reverse
+
+        from chat.registry import SubjectType, register_subject
+        from sharing.models import Item
+        from sharing.permissions import can_discuss_item, item_answerer
+
+        register_subject(
+            SubjectType(
+                name="item",
+                model=Item,
+                # A neighbour answers about their own item; for a hub's item, its first staff member.
+                owner_of=item_answerer,
+                title_of=lambda item: item.title,
+                url_of=lambda item: reverse("sharing:detail", args=[item.pk]),
+                can_discuss=can_discuss_item,
+            )
+        )

@@ -8,7 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sharing.models import Item
+from catalog.models import Category
+from catalog.selectors import category_choices
+from core.forms import MultiplePhotosField
+from places.geo import GeoParamError, make_point, parse_near
+from places.models import Place
+from sharing.models import MAX_ITEM_PHOTOS, MAX_RETURN_PHOTOS, Item, Reservation
+from sharing.services import ItemData
 
 DEFAULT_TIME = time(10, 0)
 # Dates further off than this are typing mistakes (and would overflow the date arithmetic).
@@ -145,3 +151,281 @@ class ExtendAllForm(forms.Form):
         coerce=int,
         choices=[(n, n) for n in range(1, 8)],
     )
+
+
+# --- Check-out and check-in (the hub's staff or the personal owner) -------------------------------
+
+
+class CheckOutForm(forms.Form):
+    """Hand a booked unit out: which unit, the accessories that go with it, the proof seen."""
+
+    unit = forms.ModelChoiceField(label=_("Unit handed out"), queryset=None, empty_label=None)
+    accessories = forms.MultipleChoiceField(
+        label=_("Accessories handed out"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    proof_verified = forms.BooleanField(required=False)
+
+    def __init__(self, *args, reservation, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = reservation.item
+        self.fields["unit"].queryset = units
+        self.fields["unit"].initial = reservation.unit_id
+        self.fields["unit"].help_text = _(
+            "The booked unit, or another one that is free for the whole booking."
+        )
+        if item.accessories:
+            self.fields["accessories"].choices = [(a, a) for a in item.accessories]
+            self.fields["accessories"].initial = list(item.accessories)
+        else:
+            del self.fields["accessories"]
+        if item.required_proof:
+            self.fields["proof_verified"].label = _("I have checked the borrower's %(proof)s") % {
+                "proof": item.required_proof
+            }
+        else:
+            del self.fields["proof_verified"]
+
+
+class CheckInForm(forms.Form):
+    """Take a unit back: its condition, notes and photos, the accessories returned and, for an
+    item with a pledge, what came of it."""
+
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=Reservation.Condition.choices, widget=forms.RadioSelect
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What is worn, damaged or missing."),
+    )
+    accessories = forms.MultipleChoiceField(
+        label=_("Accessories returned"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    photos = MultiplePhotosField(
+        label=_("Photos"),
+        required=False,
+        room=MAX_RETURN_PHOTOS,
+        help_text=_("Up to 8 photos of the condition (JPEG, PNG, WebP or HEIC, up to 15 MB each)."),
+    )
+    pledge_bags = forms.IntegerField(
+        label=_("Bags of litter collected"), min_value=0, max_value=10_000, required=False
+    )
+    pledge_kg = forms.DecimalField(
+        label=_("Kilograms of litter collected"),
+        min_value=0,
+        max_value=10_000,
+        decimal_places=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args, reservation, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = reservation.item
+        if item.accessories:
+            self.fields["accessories"].choices = [(a, a) for a in item.accessories]
+            self.fields["accessories"].initial = list(reservation.accessories_out or item.accessories)
+        else:
+            del self.fields["accessories"]
+        if item.pledge:
+            self.fields["pledge_bags"].help_text = _("The pledge: %(pledge)s") % {"pledge": item.pledge}
+        else:
+            del self.fields["pledge_bags"]
+            del self.fields["pledge_kg"]
+
+
+class ReferForm(forms.Form):
+    """Ask one of the suggested repairers about a damaged unit."""
+
+    repairer = forms.TypedChoiceField(label=_("Repairer"), coerce=int, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Message to the repairer"),
+        max_length=800,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, repairers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.repairers = {r.pk: r for r in repairers}
+        self.fields["repairer"].choices = [(r.pk, r.name) for r in repairers]
+
+    def clean_repairer(self):
+        return self.repairers[self.cleaned_data["repairer"]]
+
+
+class ReportPeriodForm(forms.Form):
+    """The utilisation report's window: from one Oslo date to another (inclusive)."""
+
+    MAX_DAYS = 366 * 2
+
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end must be on or after the start."))
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("end", _("Choose at most two years."))
+            elif not (start.year >= 2000 and end.year <= timezone.localdate().year + YEARS_AHEAD):
+                self.add_error("start", _("Choose dates within the coming years."))
+        return data
+
+
+# --- A resident's own items ------------------------------------------------------------------------
+
+
+class ItemForm(forms.Form):
+    """Create or edit one's own item. The location is an area (the home area by default; works
+    without JavaScript) or a point from the map (static/js/location-picker.js): the point is
+    kept private, others see a point about 250 m away."""
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea
+    )
+    category = forms.ChoiceField(label=_("Category"))
+    max_loan_days = forms.IntegerField(label=_("Longest loan (days)"), min_value=1, max_value=90, initial=7)
+    min_notice_hours = forms.IntegerField(
+        label=_("Minimum notice (hours)"), min_value=0, max_value=24 * 30, initial=0, required=False
+    )
+    deposit = forms.CharField(
+        label=_("Deposit"),
+        max_length=200,
+        required=False,
+        help_text=_("Agreed when it is picked up, for example “200 kr in cash”. Sirkel handles no payments."),
+    )
+    age_limit = forms.IntegerField(label=_("Minimum age"), min_value=1, max_value=99, required=False)
+    required_proof = forms.CharField(
+        label=_("Proof the borrower needs"),
+        max_length=200,
+        required=False,
+        help_text=_("For example a wet card (våttkort): confirmed when booking, checked at pickup."),
+    )
+    accessories = forms.CharField(
+        label=_("Accessories"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: what comes with it and is checked at pickup and return."),
+    )
+    pledge = forms.CharField(
+        label=_("Pledge"),
+        max_length=300,
+        required=False,
+        help_text=_("What the borrower promises in return, for example to pick up litter on the way."),
+    )
+    place = forms.ModelChoiceField(
+        label=_("Area"),
+        queryset=Place.objects.order_by("name"),
+        to_field_name="name",
+        required=False,
+        empty_label=_("Choose an area"),
+        help_text=_("Others see the area and a point about 250 m from where the item is, never the address."),
+    )
+    point = forms.CharField(required=False, widget=forms.HiddenInput)
+    photos = MultiplePhotosField(
+        label=_("Photos"),
+        required=False,
+        room=MAX_ITEM_PHOTOS,
+        help_text=_(
+            "Up to 8 photos (JPEG, PNG, WebP or HEIC, up to 15 MB each). The first one is the cover."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args,
+        home_place: Place | None = None,
+        with_photos: bool = True,
+        editing: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        if not with_photos:
+            del self.fields["photos"]
+        self.editing = editing
+        if editing:
+            self.fields["place"].help_text = _("Leave it empty to keep where the item is now.")
+        self.fields["category"].choices = [("", _("Choose a category"))] + category_choices()
+        if home_place is not None and not self.is_bound and not editing:
+            self.initial.setdefault("place", home_place.name)
+
+    def clean_category(self):
+        category = Category.objects.filter(slug=self.cleaned_data["category"]).first()
+        if category is None:
+            raise forms.ValidationError(_("Choose a category."))
+        return category
+
+    def clean_accessories(self):
+        lines = [line.strip()[:80] for line in self.cleaned_data["accessories"].splitlines()]
+        unique = list(dict.fromkeys(line for line in lines if line))
+        if len(unique) > 30:
+            raise forms.ValidationError(_("List at most 30 accessories."))
+        return tuple(unique)
+
+    def clean(self):
+        data = super().clean()
+        data["location"] = None
+        if data.get("point"):
+            try:
+                data["location"] = parse_near(data["point"])
+            except GeoParamError:
+                self.add_error(
+                    "place", _("The point from the map could not be read; choose an area instead.")
+                )
+        elif data.get("place"):
+            data["location"] = make_point(data["place"].lat, data["place"].lon)
+        elif not self.editing and "place" not in self.errors:
+            self.add_error("place", _("Choose an area, or pick a point on the map."))
+        return data
+
+    def item_data(self) -> ItemData:
+        data = self.cleaned_data
+        return ItemData(
+            title=data["title"].strip(),
+            category=data["category"],
+            description=data["description"],
+            max_loan_days=data["max_loan_days"],
+            min_notice_hours=data.get("min_notice_hours") or 0,
+            deposit=data["deposit"],
+            age_limit=data.get("age_limit"),
+            required_proof=data["required_proof"],
+            accessories=data["accessories"],
+            pledge=data["pledge"],
+        )
+
+    @classmethod
+    def initial_of(cls, item: Item) -> dict:
+        return {
+            "title": item.title,
+            "description": item.description,
+            "category": item.category.slug,
+            "max_loan_days": item.max_loan_days,
+            "min_notice_hours": item.min_notice_hours,
+            "deposit": item.deposit,
+            "age_limit": item.age_limit,
+            "required_proof": item.required_proof,
+            "accessories": "\n".join(item.accessories),
+            "pledge": item.pledge,
+        }
+
+
+class PhotoUploadForm(forms.Form):
+    photos = MultiplePhotosField(
+        label=_("Add photos"), help_text=_("JPEG, PNG, WebP or HEIC, up to 15 MB each.")
+    )
+
+    def __init__(self, *args, room: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room = room
+        self.fields["photos"].room = room

@@ -291,6 +291,55 @@ class Reservation(models.Model):
         return self.returned_at is not None and self.returned_at > self.end
 
 
+class PhotoBase(models.Model):
+    """A sanitized photo (core.images: decoded, metadata stripped, re-encoded) and its
+    renditions, named by content hash, never by what the uploader called it."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+    alt_text = models.CharField(_("image description"), max_length=200, blank=True)
+    original = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # {"thumbnail": {"webp": name, "jpeg": name, "width": w, "height": h}, "card": ..., "full": ...}
+    renditions = models.JSONField(default=dict)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+
+class ItemPhoto(PhotoBase):
+    """One of an item's photos (at most MAX_ITEM_PHOTOS); the first by position is the cover."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="photos")
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("item photo")
+        verbose_name_plural = _("item photos")
+
+    def __str__(self) -> str:
+        return self.alt_text or self.item.title
+
+
+class ReturnPhoto(PhotoBase):
+    """A photo taken at check-in (the condition report): seen by the hub's staff or the owner."""
+
+    reservation = models.ForeignKey("Reservation", on_delete=models.CASCADE, related_name="return_photos")
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("photo on return")
+        verbose_name_plural = _("photos on return")
+
+    def __str__(self) -> str:
+        return self.alt_text or str(self.reservation)
+
+
+MAX_ITEM_PHOTOS = 8
+MAX_RETURN_PHOTOS = 8
+
+
 class WaitlistEntry(models.Model):
     """ "Tell me when it's free": someone who wants the item for a period in which no unit is
     free. When a booking is cancelled, the first in line whose period now fits is offered it: a

@@ -27,3 +27,27 @@ def can_view_reservation(user, reservation: Reservation) -> bool:
         user.is_authenticated
         and (user.pk == reservation.borrower_id or can_manage_item(user, reservation.item))
     )
+
+
+def item_answerer(item: Item):
+    """Who answers a conversation about an item: the neighbour who lends it, or the hub's
+    longest-serving active staff member (None when the hub has no staff: no conversation)."""
+    if item.is_personal:
+        return item.owner
+    membership = (
+        item.hub.memberships.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("added_at", "pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def can_discuss_item(user, item: Item) -> bool:
+    """Anyone signed in may ask about an item others can see; the people who lend it may write
+    to someone who has booked it (the conversation's other party is checked by the caller)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if can_manage_item(user, item):
+        return True
+    return item.status == Item.Status.AVAILABLE

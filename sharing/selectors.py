@@ -7,21 +7,28 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from places.geo import GeoQuery
 from places.opening_hours import OpeningHours, display
-from sharing.models import Hub, Item, Reservation, Unit, WaitlistEntry
+from sharing.models import Hub, Item, Reservation, TsTzRange, Unit, WaitlistEntry
 
 # How far ahead the next free period is looked for.
 SUGGESTION_HORIZON = timedelta(days=90)
 
 
 def _overlapping(start: datetime, end: datetime) -> QuerySet[Reservation]:
-    return Reservation.objects.filter(status__in=Reservation.ACTIVE, start__lt=end, end__gt=start)
+    """Active reservations whose period meets [start, end). Written as the exclusion
+    constraint's own expression, `tstzrange(start, end, '[)') && …`, so that its GiST index on
+    (unit, period) finds a unit's overlapping bookings directly: `start < … AND end > …` used
+    only the unit part of it and filtered every booking the unit has (docs/decisions/0015)."""
+    return Reservation.objects.alias(period=TsTzRange("start", "end", Value("[)"))).filter(
+        status__in=Reservation.ACTIVE, period__overlap=DateTimeTZRange(start, end, "[)")
+    )
 
 
 def units_free_for(item: Item, start: datetime, end: datetime) -> QuerySet[Unit]:
@@ -322,7 +329,8 @@ def reservations_of_borrower(user, *, now: datetime | None = None, limit: int = 
 
 def hub_desk(hub: Hub, *, day: date | None = None) -> dict[str, list]:
     """What a hub's staff handle on `day` (today, Oslo time): bookings awaiting approval,
-    pickups (confirmed, starting that day) and returns (borrowed, due that day or overdue)."""
+    pickups (confirmed, starting that day), returns (borrowed, due that day or overdue) and
+    the other loans out (due later)."""
     day = day or timezone.localdate()
     day_start, day_end = local_midnight(day), local_midnight(day + timedelta(days=1))
     ours = Reservation.objects.filter(item__hub=hub).select_related("item", "unit", "borrower__profile")
@@ -335,6 +343,10 @@ def hub_desk(hub: Hub, *, day: date | None = None) -> dict[str, list]:
         ),
         "returns": list(
             ours.filter(status=Reservation.Status.CHECKED_OUT, end__lt=day_end).order_by("end", "pk")
+        ),
+        # Out on loan and due later: an early return is taken back from here.
+        "out": list(
+            ours.filter(status=Reservation.Status.CHECKED_OUT, end__gte=day_end).order_by("end", "pk")[:200]
         ),
     }
 
@@ -409,3 +421,44 @@ def reservations_created_per_week(*, weeks: int = 8) -> list:
     from core.stats import count_per_week
 
     return count_per_week(Reservation.objects.all(), "created_at", weeks=weeks)
+
+
+def units_for_handover(reservation: Reservation) -> QuerySet[Unit]:
+    """The units staff may hand out for a booking: the booked one, and any other lendable unit
+    of the item that is free for the booking's whole period."""
+    others = _overlapping(reservation.start, reservation.end).exclude(pk=reservation.pk)
+    return (
+        Unit.objects.filter(item_id=reservation.item_id, status=Unit.Status.AVAILABLE)
+        .exclude(Exists(others.filter(unit=OuterRef("pk"))))
+        .order_by("pk")
+    )
+
+
+def items_of_owner(user) -> QuerySet[Item]:
+    """A resident's own items, whatever their status, with their photos."""
+    return (
+        Item.objects.filter(owner=user)
+        .select_related("category")
+        .prefetch_related("photos")
+        .order_by("status", "title", "pk")
+    )
+
+
+def handover_reservation(reservation_id: int, **scope) -> Reservation | None:
+    """A booking with what the check-out and check-in screens show, within `scope`
+    (item__hub=hub or item__owner=user)."""
+    return (
+        Reservation.objects.select_related("item__hub", "item__owner__profile", "unit", "borrower__profile")
+        .filter(pk=reservation_id, **scope)
+        .first()
+    )
+
+
+def hub_reports(hub: Hub, *, start: datetime, end: datetime) -> dict:
+    """The staff report page: overdue loans with contact details, units out of lending and
+    the utilisation per item in [start, end)."""
+    return {
+        "overdue": list(overdue_loans(hub)),
+        "out_of_lending": list(units_out_of_lending(hub)),
+        "utilisation": utilisation(hub, start=start, end=end),
+    }

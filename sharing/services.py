@@ -4,6 +4,9 @@ exclusion constraint on Reservation); these services choose a free unit, explain
 keep the per-borrower limits under concurrent requests."""
 
 import math
+
+
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,8 +17,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.images import SanitizedImage, delete_files_on_commit, stored_image, stored_image_files
 from places.geo import fuzz_point
-from sharing.models import Hub, HubStaff, Item, Reservation, Unit, WaitlistEntry
+from sharing.models import (
+    MAX_ITEM_PHOTOS,
+    MAX_RETURN_PHOTOS,
+    Hub,
+    HubStaff,
+    Item,
+    ItemPhoto,
+    Reservation,
+    ReturnPhoto,
+    Unit,
+    WaitlistEntry,
+)
 from sharing.permissions import can_manage_item
 from sharing.selectors import hub_opening_hours, next_free_period, units_free_for
 
@@ -61,10 +76,17 @@ class ItemData:
 
 
 def item_create(
-    *, data: ItemData, hub: Hub | None = None, owner=None, location: Point | None = None, units: int = 1
+    *,
+    data: ItemData,
+    hub: Hub | None = None,
+    owner=None,
+    location: Point | None = None,
+    units: int = 1,
+    photos=(),
 ) -> Item:
     """A hub's item (at the hub) or a resident's own (`owner` and the exact `location`, kept
-    private; the public point is fuzzed once). `units` identical copies are created."""
+    private; the public point is fuzzed once). `units` identical copies are created, and the
+    sanitized `photos` (core.images) stored in order, the first the cover."""
     if (hub is None) == (owner is None):
         raise ValueError("An item belongs to a hub or to a person.")
     if units < 1:
@@ -91,12 +113,20 @@ def item_create(
             raise ReservationError(_("Choose where the item can be picked up."), field="location")
         item.location = location
         item.public_location = fuzz_point(location, key=f"item:{item.fuzz_seed}")
-    with transaction.atomic():
+    if len(photos) > MAX_ITEM_PHOTOS:
+        raise ReservationError(
+            _("An item can have at most %(n)s photos.") % {"n": MAX_ITEM_PHOTOS}, field="photos"
+        )
+    with _files_removed_on_failure() as written, transaction.atomic():
         item.save()
         Unit.objects.bulk_create(
             Unit(item=item, label=f"{data.title[:50]} {n}" if units > 1 else data.title[:60])
             for n in range(1, units + 1)
         )
+        for position, image in enumerate(photos, start=1):
+            written += _photo_store(
+                ItemPhoto, image, folder=f"items/{item.pk}", item=item, position=position
+            ).files
     return item
 
 
@@ -218,7 +248,7 @@ def reservation_create(
         for unit in units_free_for(item, start, end):
             try:
                 with transaction.atomic():
-                    return Reservation.objects.create(
+                    reservation = Reservation.objects.create(
                         item=item,
                         unit=unit,
                         borrower=borrower,
@@ -228,6 +258,9 @@ def reservation_create(
                         pledge_accepted=bool(item.pledge) and pledge_accepted,
                         proof_confirmed=bool(item.required_proof) and proof_confirmed,
                     )
+                if status == Reservation.Status.PENDING:
+                    _notify(reservation.pk, "needs_approval")
+                return reservation
             except IntegrityError as error:
                 if CONSTRAINT not in str(error):
                     raise
@@ -267,6 +300,7 @@ def reservation_decide(*, reservation: Reservation, by, approve: bool) -> Reserv
     reservation.decided_at = timezone.now()
     reservation.decided_by = by
     reservation.save(update_fields=["status", "decided_at", "decided_by"])
+    _notify(reservation.pk, "approved" if approve else "rejected")
     return reservation
 
 
@@ -274,10 +308,17 @@ def reservation_decide(*, reservation: Reservation, by, approve: bool) -> Reserv
 
 
 def reservation_check_out(
-    *, reservation: Reservation, by, accessories_present=(), proof_verified: bool = False
+    *,
+    reservation: Reservation,
+    by,
+    accessories_present=(),
+    proof_verified: bool = False,
+    unit: Unit | None = None,
 ) -> Reservation:
     """Staff of the hub (or the owner) hand the unit out: from the booking's first day until its
-    end. Records who, when, the accessories handed out and that the proof was seen."""
+    end. Records who, when, the accessories handed out and that the proof was seen. `unit`: the
+    copy actually handed out when it is another than the booked one (it must be free for the
+    booking's period; the exclusion constraint decides)."""
     item = reservation.item
     if not can_manage_item(by, item):
         raise ReservationError(_("Only the hub's staff or the owner can hand items out."), status=403)
@@ -296,15 +337,35 @@ def reservation_check_out(
     unknown = set(accessories_present) - set(item.accessories)
     if unknown:
         raise ReservationError(_("Unknown accessories: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    fields = ["status", "checked_out_at", "checked_out_by", "accessories_out", "proof_verified"]
+    if unit is not None and unit.pk != reservation.unit_id:
+        _check_unit_swap(reservation, unit)
+        fields.append("unit")
     reservation.status = Reservation.Status.CHECKED_OUT
     reservation.checked_out_at = now
     reservation.checked_out_by = by
     reservation.accessories_out = [a for a in item.accessories if a in set(accessories_present)]
     reservation.proof_verified = bool(item.required_proof) and proof_verified
-    reservation.save(
-        update_fields=["status", "checked_out_at", "checked_out_by", "accessories_out", "proof_verified"]
-    )
+    try:
+        with transaction.atomic():
+            if "unit" in fields:
+                reservation.unit = unit
+            reservation.save(update_fields=fields)
+    except IntegrityError as error:
+        if CONSTRAINT not in str(error):
+            raise
+        reservation.refresh_from_db()
+        raise ReservationError(
+            _("%(unit)s is booked by someone else in this period.") % {"unit": unit.label},
+            status=409,
+            field="unit",
+        ) from None
     return reservation
+
+
+def _check_unit_swap(reservation: Reservation, unit: Unit) -> None:
+    if unit.item_id != reservation.item_id or unit.status != Unit.Status.AVAILABLE:
+        raise ReservationError(_("Choose a unit of this item that can be lent."), field="unit")
 
 
 @dataclass(frozen=True)
@@ -324,10 +385,11 @@ class CheckInResult:
     unplaced: tuple[Reservation, ...] = ()
 
 
-def reservation_check_in(*, reservation: Reservation, by, report: CheckIn) -> CheckInResult:
-    """The unit comes back with a condition report. Damaged or incomplete: the unit goes to
-    repair and its future bookings move to other free units where they can. The loan is added
-    to the impact ledger (category, date returned)."""
+def reservation_check_in(*, reservation: Reservation, by, report: CheckIn, photos=()) -> CheckInResult:
+    """The unit comes back with a condition report (and up to MAX_RETURN_PHOTOS sanitized
+    `photos`, core.images). Damaged or incomplete: the unit goes to repair and its future
+    bookings move to other free units where they can. The loan is added to the impact ledger
+    (category, date returned)."""
     from catalog.models import ImpactEntry
     from catalog.services import impact_record
 
@@ -341,9 +403,11 @@ def reservation_check_in(*, reservation: Reservation, by, report: CheckIn) -> Ch
     for value, field in ((report.pledge_bags, "pledge_bags"), (report.pledge_kg, "pledge_kg")):
         if value is not None and not 0 <= value <= 10_000:
             raise ReservationError(_("Give a number between 0 and 10000."), field=field)
+    if len(photos) > MAX_RETURN_PHOTOS:
+        raise ReservationError(_("Add at most %(n)s photos.") % {"n": MAX_RETURN_PHOTOS}, field="photos")
     now = timezone.now()
     to_repair = report.condition in (Reservation.Condition.DAMAGED, Reservation.Condition.MISSING_PARTS)
-    with transaction.atomic():
+    with _files_removed_on_failure() as written, transaction.atomic():
         reservation.status = Reservation.Status.RETURNED
         reservation.returned_at = now
         reservation.returned_by = by
@@ -353,6 +417,14 @@ def reservation_check_in(*, reservation: Reservation, by, report: CheckIn) -> Ch
         reservation.pledge_bags = report.pledge_bags if item.pledge else None
         reservation.pledge_kg = report.pledge_kg if item.pledge else None
         reservation.save()
+        for position, image in enumerate(photos, start=1):
+            written += _photo_store(
+                ReturnPhoto,
+                image,
+                folder=f"returns/{reservation.pk}",
+                reservation=reservation,
+                position=position,
+            ).files
         unplaced: tuple[Reservation, ...] = ()
         if to_repair:
             Unit.objects.filter(pk=reservation.unit_id).update(status=Unit.Status.IN_REPAIR)
@@ -605,6 +677,8 @@ def waitlist_accept(*, entry: WaitlistEntry, by) -> Reservation:
         hold.hold_until = None
         hold.save(update_fields=["status", "hold_until"])
         WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.BOOKED)
+        if hold.status == Reservation.Status.PENDING:
+            _notify(hold.pk, "needs_approval")
     return hold
 
 
@@ -757,3 +831,224 @@ def unit_refer_to_repairer(*, unit: Unit, repairer, by, note: str = ""):
     except ChatError as error:
         raise ReservationError(str(error.message), status=error.status) from None
     return conversation
+
+
+# --- Photos (core.images) ------------------------------------------------------------------------
+
+
+@contextmanager
+def _files_removed_on_failure():
+    """Yields a list for the names of files written inside a transaction: if the block fails,
+    the rows roll back and these files are removed too, so nothing is left half-stored."""
+    from django.core.files.storage import default_storage
+
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _photo_store(model, image: SanitizedImage, *, folder: str, alt_text: str = "", **fields):
+    """Write a sanitized photo and its renditions under content-hash names and record them in a
+    row of `model` (ItemPhoto or ReturnPhoto); `.files` on the row names every file written."""
+    with stored_image(image, folder=folder) as (original, renditions):
+        photo = model.objects.create(
+            alt_text=alt_text.strip()[:200],
+            original=original,
+            width=image.width,
+            height=image.height,
+            renditions=renditions,
+            sha256=image.sha256,
+            **fields,
+        )
+    photo.files = stored_image_files(original, renditions)
+    return photo
+
+
+def item_photo_add(*, item: Item, image: SanitizedImage, by, alt_text: str = "") -> ItemPhoto:
+    """Add a sanitized photo last in order (the first is the cover); at most MAX_ITEM_PHOTOS."""
+    if not can_manage_item(by, item):
+        raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
+    with _files_removed_on_failure() as written, transaction.atomic():
+        Item.objects.select_for_update().filter(pk=item.pk).first()  # two uploads at once: one waits
+        if item.photos.count() >= MAX_ITEM_PHOTOS:
+            raise ReservationError(
+                _("An item can have at most %(n)s photos.") % {"n": MAX_ITEM_PHOTOS}, field="photos"
+            )
+        last = item.photos.order_by("-position").values_list("position", flat=True).first() or 0
+        photo = _photo_store(
+            ItemPhoto, image, folder=f"items/{item.pk}", alt_text=alt_text, item=item, position=last + 1
+        )
+        written += photo.files
+    return photo
+
+
+def item_photo_delete(*, photo: ItemPhoto, by) -> None:
+    if not can_manage_item(by, photo.item):
+        raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
+    files = stored_image_files(photo.original.name, photo.renditions)
+    photo.delete()
+    delete_files_on_commit(files)
+
+
+def item_photo_move(*, photo: ItemPhoto, by, offset: int) -> None:
+    """Move a photo one step earlier (-1) or later (+1); the first photo is the cover."""
+    if not can_manage_item(by, photo.item):
+        raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
+    with transaction.atomic():
+        photos = list(
+            ItemPhoto.objects.select_for_update().filter(item_id=photo.item_id).order_by("position", "pk")
+        )
+        index = next(i for i, p in enumerate(photos) if p.pk == photo.pk)
+        target = index + offset
+        if 0 <= target < len(photos):
+            photos[index], photos[target] = photos[target], photos[index]
+            for position, each in enumerate(photos, start=1):
+                ItemPhoto.objects.filter(pk=each.pk).update(position=position)
+
+
+def item_photo_describe(*, photo: ItemPhoto, by, alt_text: str) -> ItemPhoto:
+    if not can_manage_item(by, photo.item):
+        raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
+    photo.alt_text = alt_text.strip()[:200]
+    photo.save(update_fields=["alt_text"])
+    return photo
+
+
+# --- A resident's own items ------------------------------------------------------------------------
+
+
+def item_update(*, item: Item, by, data: ItemData, location: Point | None = None) -> Item:
+    """The owner (or the hub's staff) change an item. A personal item's new exact `location`
+    is kept private and its public point fuzzed again (from the same seed, so moving it back
+    gives the same public point)."""
+    if not can_manage_item(by, item):
+        raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
+    for name in ItemData.__dataclass_fields__:
+        if name == "requires_approval" and item.is_personal:
+            continue  # a neighbour always approves
+        value = getattr(data, name)
+        setattr(item, name, list(value) if name == "accessories" else value)
+    if location is not None and item.is_personal:
+        item.location = location
+        item.public_location = fuzz_point(location, key=f"item:{item.fuzz_seed}")
+    item.save()
+    if item.units.count() == 1:
+        Unit.objects.filter(item=item).update(label=item.title[:60])
+    return item
+
+
+def item_withdraw(*, item: Item, by) -> list[Reservation]:
+    """Stop lending an item (retired): it leaves the search, its bookings not yet picked up are
+    cancelled and those borrowers told by email. A loan out now stays until it is returned.
+    Returns the cancelled bookings."""
+    if not can_manage_item(by, item):
+        raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
+    with transaction.atomic():
+        Item.objects.filter(pk=item.pk).update(status=Item.Status.RETIRED)
+        item.status = Item.Status.RETIRED
+        coming = list(
+            Reservation.objects.select_for_update().filter(
+                item=item,
+                status__in=(
+                    Reservation.Status.HELD,
+                    Reservation.Status.PENDING,
+                    Reservation.Status.CONFIRMED,
+                ),
+            )
+        )
+        now = timezone.now()
+        Reservation.objects.filter(pk__in=[r.pk for r in coming]).update(
+            status=Reservation.Status.CANCELLED, cancelled_at=now
+        )
+        WaitlistEntry.objects.filter(item=item, status__in=WaitlistEntry.OPEN).update(
+            status=WaitlistEntry.Status.WITHDRAWN
+        )
+        for booking in coming:
+            _notify(booking.pk, "withdrawn")
+    return coming
+
+
+def item_relist(*, item: Item, by) -> Item:
+    """Lend a withdrawn item again."""
+    if not can_manage_item(by, item):
+        raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
+    if item.status != Item.Status.RETIRED:
+        raise ReservationError(_("This item is not withdrawn."), status=409)
+    if not item.units.filter(status=Unit.Status.AVAILABLE).exists():
+        raise ReservationError(_("No unit of this item can be lent: mark one as repaired first."), status=409)
+    item.status = Item.Status.AVAILABLE
+    item.save(update_fields=["status", "updated_at"])
+    return item
+
+
+def unit_repaired(*, unit: Unit, by) -> Unit:
+    """A unit back from repair lends again (and its item, if it was out of lending for repair)."""
+    if not can_manage_item(by, unit.item):
+        raise ReservationError(_("Only the hub's staff or the owner can do this."), status=403)
+    if unit.status != Unit.Status.IN_REPAIR:
+        raise ReservationError(_("This unit is not in repair."), status=409)
+    with transaction.atomic():
+        Unit.objects.filter(pk=unit.pk).update(status=Unit.Status.AVAILABLE)
+        unit.status = Unit.Status.AVAILABLE
+        Item.objects.filter(pk=unit.item_id, status=Item.Status.IN_REPAIR).update(
+            status=Item.Status.AVAILABLE
+        )
+    return unit
+
+
+# --- Emails about bookings ------------------------------------------------------------------------
+
+
+def _notify(reservation_id: int, kind: str) -> None:
+    """Queue the email about a booking once the transaction commits (sharing.tasks)."""
+
+    def enqueue() -> None:
+        from sharing.tasks import booking_notify_task
+
+        booking_notify_task.enqueue(reservation_id, kind)
+
+    transaction.on_commit(enqueue)
+
+
+NOTICE_KINDS = ("needs_approval", "approved", "rejected", "withdrawn")
+
+
+def booking_notify(*, reservation_id: int, kind: str) -> int:
+    """Send one booking email: `needs_approval` to the hub's staff (or the personal owner),
+    `approved` / `rejected` / `withdrawn` to the borrower. Returns how many were sent; nothing
+    when the booking has moved on since (e.g. approved before the worker ran)."""
+    from accounts.notify import send_to_user
+
+    if kind not in NOTICE_KINDS:
+        raise ValueError(f"Unknown notice {kind!r}")
+    reservation = (
+        Reservation.objects.select_related("item__hub", "item__owner__profile", "borrower__profile", "unit")
+        .filter(pk=reservation_id)
+        .first()
+    )
+    if reservation is None:
+        return 0
+    still = {
+        "needs_approval": Reservation.Status.PENDING,
+        "approved": Reservation.Status.CONFIRMED,
+        "rejected": Reservation.Status.REJECTED,
+        "withdrawn": Reservation.Status.CANCELLED,
+    }[kind]
+    if reservation.status != still:
+        return 0
+    context = {"r": reservation, "item": reservation.item}
+    if kind != "needs_approval":
+        send_to_user(user=reservation.borrower, template=f"sharing/email/booking_{kind}", context=context)
+        return 1
+    item = reservation.item
+    if item.is_personal:
+        deciders = [item.owner]
+    else:
+        deciders = [m.user for m in item.hub.memberships.select_related("user__profile") if m.user.is_active]
+    for person in deciders:
+        send_to_user(user=person, template="sharing/email/booking_needs_approval", context=context)
+    return len(deciders)

@@ -19,3 +19,8 @@ def waitlist_offer_task(item_id: int) -> int:
 @task()
 def holds_expire() -> int:
     return services.holds_expire_due()
+
+
+@task()
+def booking_notify_task(reservation_id: int, kind: str) -> int:
+    return services.booking_notify(reservation_id=reservation_id, kind=kind)

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,13 +23,14 @@ from places.models import Place
 from sharing.filters import ItemFilter
 from sharing.forms import BookingForm, ExtendAllForm, ExtendForm
 from sharing.models import Hub, Item, Reservation, WaitlistEntry
-from sharing.permissions import is_hub_staff
+from sharing.permissions import can_manage_item, is_hub_staff
 from sharing.selectors import (
     day_availability,
     hub_desk,
     hub_opening,
     hubs_public,
     hubs_staffed_by,
+    items_of_owner,
     items_public,
     lends_personally,
     owner_desk,
@@ -70,6 +72,8 @@ def item_list(request):
         return render(request, "sharing/item_list.html", context, status=status)
     search = filterset.search
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    prefetch_related_objects(page.object_list, "photos")
     for item in page.object_list:
         item.distance = distance_km(search.geo.point, item.public_location) if search.geo else None
     # With a wanted period, each item opens on that month of its calendar.
@@ -82,6 +86,51 @@ def item_list(request):
         calendar_query=calendar_query,
     )
     return render(request, "sharing/item_list.html", context)
+
+
+def map_config(centre=None, radius_km=None) -> dict:
+    """What static/js/listing-map.js and location-picker.js read (the marketplace's map)."""
+    from django.conf import settings
+
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "centre": [centre.y, centre.x] if centre else [59.9139, 10.5700],
+        "radius_km": radius_km,
+    }
+
+
+def item_map(request):
+    """The same search as the list (the same FilterSet and selector), as pins at public points;
+    the list under the map is the same information without JS or tiles."""
+    from django.conf import settings
+
+    params = request.GET.copy()
+    params.pop("page", None)
+    filterset = ItemFilter(params, queryset=Item.objects.none())
+    if not filterset.is_valid():
+        return redirect(f"{reverse('sharing:list')}?{params.urlencode()}")
+    items = list(filterset.qs[: settings.MAP_MAX_PINS])
+    pins = [
+        {
+            "lat": round(item.public_location.y, 5),
+            "lon": round(item.public_location.x, 5),
+            "title": item.title,
+            "kind": item.hub.name if item.hub_id else _("A neighbour's"),
+            "url": reverse("sharing:detail", args=[item.pk]),
+        }
+        for item in items
+    ]
+    search = filterset.search
+    centre = search.geo.point if search.geo else None
+    context = {
+        "pins": pins,
+        "items": items,
+        "map_config": map_config(centre, search.geo.radius_km if search.geo else None),
+        "truncated": len(items) == settings.MAP_MAX_PINS,
+        "query": params.urlencode(),
+    }
+    return render(request, "sharing/item_map.html", context)
 
 
 def _visible_item(item_id: int) -> Item:
@@ -127,6 +176,7 @@ def item_detail(request, item_id: int):
     context = {
         "item": item,
         "is_own": request.user.is_authenticated and item.owner_id == request.user.pk,
+        "can_manage": can_manage_item(request.user, item),
         "opening": hub_opening(item.hub) if item.hub_id else None,
         "month": month,
         "weeks": _weeks(days),
@@ -340,7 +390,12 @@ def offer_answer(request, reservation_id: int):
 @login_required
 def my_lending(request):
     """A resident's own items: approve or reject bookings, see who borrows what when."""
-    return render(request, "sharing/my_lending.html", owner_desk(request.user))
+    context = {
+        **owner_desk(request.user),
+        "items": items_of_owner(request.user).prefetch_related("units"),
+        "today_iso": timezone.localdate().isoformat(),
+    }
+    return render(request, "sharing/my_lending.html", context)
 
 
 @login_required
