@@ -129,3 +129,104 @@ def test_a_taken_period_offers_the_next_free_one_in_one_click(live_site, page):
     page.wait_for_url(re.compile(r".*/laan/mine/$"))
     reservation = Reservation.objects.get(borrower=resident)
     assert reservation.start == days_ahead(5, 10) and reservation.end == days_ahead(6, 10)
+
+
+def _next_saturday(today: date) -> date:
+    from datetime import timedelta
+
+    return today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+
+
+def test_kayak_next_saturday_with_the_pledge_handed_out_and_back_with_litter(live_site, browser):
+    """The issue's journey: find a kayak free next Saturday near Fornebu, book it accepting the
+    fjord-litter pledge, staff hand it out (proof checked) and take it back with the litter
+    collected; the loan lands in the impact ledger. axe on every screen on the way."""
+    from datetime import timedelta
+
+    from catalog.models import ImpactEntry
+
+    staff = UserFactory(profile__display_name="Siri i utlånet")
+    resident = UserFactory(profile__display_name="Kari")
+    hub = make_hub(staff=[staff])
+    kayak = make_item(
+        hub=hub,
+        title="Havkajakk",
+        units=2,
+        pledge="Plukk med deg søppel fra fjorden",
+        required_proof="våttkort",
+        accessories=("Åre", "Flytevest"),
+    )
+    make_item(hub=make_hub("Sandvika utlån", lat=59.8893, lon=10.5236), title="Kajakk i Sandvika")
+    saturday = _next_saturday(timezone.localdate())
+    loans_before = ImpactEntry.objects.filter(kind=ImpactEntry.Kind.LOAN).count()
+
+    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_site, resident)
+    page.goto(live_site.url + "/en/laan/")
+    page.get_by_label("What do you want to borrow?").fill("kajakk")
+    page.get_by_label("Near").fill("Fornebu")
+    page.get_by_label("From", exact=True).fill(saturday.isoformat())
+    page.get_by_label("To (inclusive)").fill(saturday.isoformat())
+    page.get_by_role("button", name="Search", exact=True).click()
+    assert page.get_by_role("link", name="Havkajakk").is_visible()
+    assert page.get_by_role("link", name="Kajakk i Sandvika").count() == 0  # 10 km away
+    assert_no_axe_violations(page, context="search for a free period")
+
+    page.get_by_role("link", name="Havkajakk").click()
+    page.wait_for_url(re.compile(r".*/laan/\d+/\?month=.*"))
+    pick = page.locator(f'a.calendar__pick[href$="start_date={saturday.isoformat()}"]')
+    assert "free" in pick.inner_text()
+    assert_no_axe_violations(page, context="item page with its calendar")
+    pick.click()
+    page.get_by_label("Pickup time").fill("10:00")
+    page.get_by_label("Return date").fill(saturday.isoformat())
+    page.get_by_label("Return time").fill("18:00")
+    page.get_by_label("I accept the pledge").check()
+    page.get_by_label("I have: våttkort").check()
+    assert_no_axe_violations(page, context="booking form")
+    page.get_by_role("button", name="Book", exact=True).click()
+    page.wait_for_url(re.compile(r".*/laan/mine/$"))
+    assert "Confirmed" in page.locator("#upcoming").inner_text()
+    booking = Reservation.objects.get(borrower=resident)
+    assert booking.pledge_accepted and timezone.localtime(booking.start).date() == saturday
+
+    # Saturday morning comes: the booking starts now (the live server cannot move its clock).
+    Reservation.objects.filter(pk=booking.pk).update(start=timezone.now() - timedelta(minutes=1))
+
+    desk = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900}).new_page()
+    desk.set_default_timeout(15_000)
+    sign_in(desk, live_site, staff)
+    desk.goto(live_site.url + f"/en/laan/sentral/{hub.slug}/")
+    assert "Borrower: Kari" in desk.locator("#pickups-heading + ul").inner_text()
+    assert_no_axe_violations(desk, context="staff screen with a pickup")
+    desk.get_by_role("link", name="Hand out").click()
+    desk.wait_for_url(re.compile(r".*/utlever/\d+/$"))
+    assert_no_axe_violations(desk, context="check-out form")
+    desk.get_by_label("I have checked the borrower's våttkort").check()
+    desk.get_by_role("button", name="Hand out").click()
+    assert desk.get_by_text("Handed out: Havkajakk").is_visible()
+    booking.refresh_from_db()
+    assert booking.status == "checked_out" and booking.proof_verified
+    assert booking.accessories_out == ["Åre", "Flytevest"] and booking.checked_out_by == staff
+
+    desk.get_by_role("link", name="Take back early").click()
+    desk.wait_for_url(re.compile(r".*/ta-imot/\d+/$"))
+    assert_no_axe_violations(desk, context="check-in form")
+    desk.get_by_label("OK", exact=True).check()
+    desk.get_by_label("Bags of litter collected").fill("2")
+    desk.get_by_label("Kilograms of litter collected").fill("3.5")
+    desk.get_by_role("button", name="Take back").click()
+    assert desk.get_by_text("Taken back: Havkajakk").is_visible()
+    booking.refresh_from_db()
+    assert (booking.status, booking.return_condition, booking.pledge_bags) == ("returned", "ok", 2)
+    assert str(booking.pledge_kg) == "3.5"
+    assert ImpactEntry.objects.filter(kind=ImpactEntry.Kind.LOAN).count() == loans_before + 1
+    entry = ImpactEntry.objects.get(source="sharing.reservation", source_id=booking.pk)
+    assert entry.category_id == kayak.category_id
+
+    desk.goto(live_site.url + f"/en/laan/sentral/{hub.slug}/rapporter/")
+    assert_no_axe_violations(desk, context="staff reports")
+    desk.context.close()
+    context.close()
