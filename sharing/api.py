@@ -154,7 +154,8 @@ class _ItemPage:
         self.count_capped = False
 
     def count(self) -> int:
-        paginator = CappedPaginator(self.queryset, 1)
+        # Only the ids: the unit counts and joined rows the page shows cost a probe per item.
+        paginator = CappedPaginator(self.queryset.values("pk"), 1)
         count, self.count_capped = paginator.count, paginator.count_capped
         return count
 

@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST
 from places.models import Place
 from sharing.forms import CheckInForm, CheckOutForm, ItemForm, PhotoUploadForm, ReferForm, ReportPeriodForm
 from sharing.models import MAX_ITEM_PHOTOS, Hub, Item, ItemPhoto, Reservation, Unit
-from sharing.selectors import handover_reservation, hub_reports, local_midnight, units_for_handover
+from sharing.selectors import (
+    handover_reservation,
+    hub_reports,
+    local_midnight,
+    overdue_loans,
+    units_for_handover,
+)
 from sharing.services import (
     CheckIn,
     ReservationError,
@@ -286,7 +292,7 @@ def hub_overdue_csv(request, slug: str):
     response.write("\ufeff")  # Excel reads UTF-8 (æøå) only with a byte order mark
     writer = csv.writer(response)
     writer.writerow([_("Item"), _("Unit"), _("Borrower"), _("Email"), _("Due back"), _("Days late")])
-    for loan in hub_reports(hub, start=now, end=now + timedelta(seconds=1))["overdue"]:
+    for loan in overdue_loans(hub):
         writer.writerow(
             _csv_cell(value)
             for value in (
