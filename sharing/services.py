@@ -4,8 +4,6 @@ exclusion constraint on Reservation); these services choose a free unit, explain
 keep the per-borrower limits under concurrent requests."""
 
 import math
-
-
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
