@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,10 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Content")
 
-    def ready(self):
+    def ready(self) -> None:
         from cms import page_cache
+        from cms.events.tasks import event_reminders_send
+        from core.periodic import register
 
         page_cache.connect_signals()
+        register(event_reminders_send, every=timedelta(hours=1))

@@ -27,7 +27,13 @@ class HomePage(Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ContentPage", "cms.ImpactDashboardPage", "cms.ImpactMethodPage"]
+    subpage_types = [
+        "cms.ContentPage",
+        "cms.EventIndexPage",
+        "cms.StationSchedulePage",
+        "cms.ImpactDashboardPage",
+        "cms.ImpactMethodPage",
+    ]
     max_count_per_parent = 1
     # Its live blocks show the apps' newest data: cached for anonymous visitors a minute at most.
     page_cache_seconds = 60
@@ -57,4 +63,11 @@ class ContentPage(Page):
 
 
 # Page types kept in modules of their own (imported here so Django registers the models).
+from cms.events.models import (  # noqa: E402, F401
+    EventIndexPage,
+    EventPage,
+    EventRegistration,
+    StationSchedulePage,
+    StationStop,
+)
 from cms.impact_pages import ImpactDashboardPage, ImpactMethodPage  # noqa: E402, F401
