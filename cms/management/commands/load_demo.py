@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.services import profile_ensure, roles_ensure, user_add_role
 from cms.demo_translations import demo_translations_ensure
+from cms.events.demo import demo_events_ensure
 from cms.services import impact_pages_ensure, site_ensure
 from marketplace.demo import demo_listings_ensure
 from places.models import Place
@@ -29,7 +30,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load_places", verbosity=0)
         roles_ensure()
-        impact_pages_ensure(site_ensure())
+        home = site_ensure()
+        impact_pages_ensure(home)
         for email, name, role, place_name, staff in DEMO_USERS:
             user = User.objects.filter(email=email).first()
             if user is None:
@@ -49,12 +51,13 @@ class Command(BaseCommand):
         made = demo_listings_ensure()
         items = demo_lending_ensure()
         repairers = demo_repairers_ensure(demo_owner=User.objects.get(email="reparator@sirkel.test"))
+        pages = demo_events_ensure(home)
         # Last: English versions of whichever main pages the steps above made.
         for note in demo_translations_ensure():
             self.stdout.write(f"translations: {note}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is in place ({made} new listings, {items} new lendable items,"
-                f" {repairers} new repairers)."
+                f" {repairers} new repairers, {pages} new event and station pages)."
             )
         )
