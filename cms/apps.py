@@ -10,6 +10,7 @@ class CmsConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
+        import cms.events.admin_hooks  # noqa: F401  (registers Wagtail admin buttons)
         from cms import page_cache
         from cms.events.tasks import event_reminders_send
         from core.periodic import register

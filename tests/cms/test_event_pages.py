@@ -363,3 +363,12 @@ def test_a_station_stop_time_is_norwegian_wall_clock(site):
     assert StationStop(
         date=date(2027, 3, 27), starts=time(9), ends=time(12)
     ).start_at.utcoffset() == timedelta(hours=1)
+
+
+def test_the_admin_links_an_events_registration_list_for_editors(index):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    event = make_event(index, capacity=5)
+    html = login(admin).get(f"/cms/pages/{index.pk}/").content.decode()
+    assert f'href="{event.url}pameldte/"' in html
+    edit = login(admin).get(f"/cms/pages/{event.pk}/edit/").content.decode()
+    assert f'href="{event.url}pameldte/"' in edit
