@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0004_impact_ledger'),
-        ('cms', '0001_initial'),
+        ('cms', '0002_impact_pages'),
         ('places', '0001_initial'),
         ('wagtailcore', '0098_apitoken'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
