@@ -173,10 +173,10 @@ def test_the_index_shows_past_events_on_request(client, index):
 
 
 def test_the_index_filters_by_kind(client, index):
-    make_event(index, title="Reparasjonskafé")
+    make_event(index, title="Fiksekveld på Bekkestua")
     make_event(index, title="Byttemarked i Sandvika", kind="swap_market")
     html = _html(client.get(index.url, {"kind": "swap_market"}))
-    assert "Byttemarked i Sandvika" in html and "Reparasjonskafé" not in html
+    assert "Byttemarked i Sandvika" in html and "Fiksekveld på Bekkestua" not in html
 
 
 def test_an_unknown_kind_is_a_400_with_the_message(client, index):

@@ -174,7 +174,7 @@ def test_withdrawing_cancels_coming_bookings_and_tells_the_borrowers_then_it_len
     item.refresh_from_db()
     booking.refresh_from_db()
     assert item.status == "retired" and booking.status == "cancelled"
-    assert [m.to for m in mail.outbox] == [["laaner@example.org"]] and "no longer lent out" in mail.outbox[
+    assert [m.to for m in mail.outbox] == [["laaner@example.org"]] and "lånes ikke lenger ut" in mail.outbox[
         0
     ].subject
     assert client.get(f"/en/laan/{item.pk}/").status_code == 404  # out of the search and off its page
@@ -223,13 +223,13 @@ def test_a_booking_that_needs_approval_emails_the_hubs_staff_and_the_decision_th
         booking = reservation_create(item=item, borrower=borrower, start=days_ahead(3), end=days_ahead(4))
     assert sorted(m.to[0] for m in mail.outbox) == sorted([staff.email, "ansatt2@example.org"])
     assert (
-        "waits for your approval" in mail.outbox[0].subject
+        "venter på godkjenningen din" in mail.outbox[0].subject
         and f"/laan/sentral/{hub.slug}/" in mail.outbox[0].body
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         reservation_decide(reservation=booking, by=staff, approve=False)
-    assert [m.to for m in mail.outbox] == [["laaner@example.org"]] and "not approved" in mail.outbox[
+    assert [m.to for m in mail.outbox] == [["laaner@example.org"]] and "ble ikke godkjent" in mail.outbox[
         0
     ].subject
 
@@ -245,7 +245,7 @@ def test_a_neighbours_item_emails_the_owner_and_an_approval_the_borrower(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         reservation_decide(reservation=booking, by=owner, approve=True)
-    assert [m.to for m in mail.outbox] == [[borrower.email]] and "is approved" in mail.outbox[0].subject
+    assert [m.to for m in mail.outbox] == [[borrower.email]] and "er godkjent" in mail.outbox[0].subject
 
 
 def test_a_booking_confirmed_at_once_sends_no_approval_email(
