@@ -25,20 +25,16 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(item, initial) for item in files]
 
 
-class MultiplePhotosField(forms.FileField):
+class MultiplePhotosField(PhotosField):
     """Several photos in one file input, sanitized in `clean` (at most `room` of them): the
     cleaned value is a list of SanitizedImage, and every refused file is named in the error."""
-
-    widget = MultipleFileInput(attrs={"accept": PHOTO_ACCEPT})
 
     def __init__(self, *args, room: int = 8, **kwargs):
         self.room = room
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None) -> list[SanitizedImage]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [super(MultiplePhotosField, self).clean(upload, initial) for upload in files]
-        files = [upload for upload in files if upload]
+        files = [upload for upload in super().clean(data, initial) if upload]
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         if len(files) > self.room:
