@@ -102,8 +102,9 @@ def seed(n_pairs: int) -> list[Pair]:
     User = get_user_model()
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE chat_message, chat_readstate, chat_block, chat_conversationreport,"
-            " chat_conversationaccess, chat_conversation, django_session"
+            # CASCADE: whatever refers to a conversation (messages, read states, reports,
+            # access logs, quote requests) goes too; the database's name says it is a bench's.
+            "TRUNCATE chat_conversation, chat_block, django_session CASCADE"
         )
     emails = [f"chat-{i:05d}@bench.invalid" for i in range(2 * n_pairs)]
     existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
