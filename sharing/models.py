@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
@@ -260,7 +260,16 @@ class Reservation(models.Model):
     class Meta:
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
-        indexes = [models.Index(fields=["borrower", "status"], name="reservation_borrower_status")]
+        indexes = [
+            models.Index(fields=["borrower", "status"], name="reservation_borrower_status"),
+            # The active bookings meeting a period, whatever the unit: the item search's busy
+            # set (sharing.selectors.item_search). The exclusion index leads with the unit.
+            GistIndex(
+                TsTzRange("start", "end", Value("[)")),
+                name="reservation_active_period",
+                condition=Q(status__in=["held", "pending", "confirmed", "checked_out"]),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="reservation_starts_before_end"),
             ExclusionConstraint(

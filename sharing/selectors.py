@@ -135,10 +135,16 @@ def item_search(search: ItemSearch) -> QuerySet[Item]:
         items = items.filter(hub_id=search.hub_id)
     if search.available is not None:
         start, end = search.available
+        # The units busy in the period, found once (index reservation_active_period) and
+        # hashed, rather than a probe of the exclusion index for every unit of every item in
+        # the radius (docs/decisions/0015).
+        busy = _overlapping(start, end).values("unit_id")
         free_unit = Unit.objects.filter(item=OuterRef("pk"), status=Unit.Status.AVAILABLE).exclude(
-            Exists(_overlapping(start, end).filter(unit=OuterRef("pk")))
+            pk__in=busy
         )
-        items = items.filter(Exists(free_unit))
+        # coalesce(): kept a per-item test, so the walk along the location index goes on
+        # nearest first; a bare EXISTS is turned into a join that collects the whole radius.
+        items = items.filter(Coalesce(Exists(free_unit), Value(False)))
     if search.geo is not None:
         items = items.filter(public_location__dwithin=(search.geo.point, D(km=search.geo.radius_km)))
         items = items.order_by(GeometryDistance("public_location", search.geo.point))
@@ -440,6 +446,16 @@ def items_of_owner(user) -> QuerySet[Item]:
         Item.objects.filter(owner=user)
         .select_related("category")
         .prefetch_related("photos")
+        .order_by("status", "title", "pk")
+    )
+
+
+def items_of_hub(hub: Hub) -> QuerySet[Item]:
+    """A hub's items, whatever their status, with their units (for its staff)."""
+    return (
+        Item.objects.filter(hub=hub)
+        .select_related("category")
+        .prefetch_related("units")
         .order_by("status", "title", "pk")
     )
 
