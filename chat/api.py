@@ -110,12 +110,20 @@ def conversation_list(request: HttpRequest):
 
 @router.post(
     "",
-    response={200: ConversationOut, 201: ConversationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={
+        200: ConversationOut,
+        201: ConversationOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
     auth=auth,
 )
 def conversation_open(request: HttpRequest, payload: ConversationIn):
     """Open or reopen the conversation about a listing, item or repairer (with its owner), or a
-    direct one with `user`. 201 when new, 200 when it existed."""
+    direct one with `user`. 201 when new, 200 when it existed; 409 when nobody answers about the
+    subject just now (a lending hub without staff)."""
     if (payload.about is None) == (payload.user is None):
         raise ApiError(_("Give either about or user."), errors={"about": [_("Give either about or user.")]})
     subject = other = None

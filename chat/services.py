@@ -29,7 +29,8 @@ from core.cache import process_cache
 
 class ChatError(Exception):
     """A refused chat action. `code` follows the WebSocket protocol (API.md): "too_long",
-    "invalid", "blocked", "forbidden"."""
+    "invalid", "blocked", "forbidden"; and "unavailable" (HTTP only: nobody answers about the
+    subject just now)."""
 
     def __init__(self, code: str, message: str, *, status: int = 400):
         self.code = code
@@ -73,6 +74,10 @@ def conversation_open(*, user, other=None, subject=None) -> tuple[Conversation, 
             raise ChatError("invalid", _("Conversations about this are not possible."))
         if other is None:
             other = registered.owner_of(subject)
+            if other is None:  # e.g. a lending hub without staff just now
+                raise ChatError(
+                    "unavailable", _("Nobody can answer messages about this right now."), status=409
+                )
         if not registered.can_discuss(user, subject):
             raise ChatError("forbidden", _("You cannot start a conversation about this."), status=403)
     if other is None or other.pk == user.pk:

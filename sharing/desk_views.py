@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from places.models import Place
 from sharing.forms import CheckInForm, CheckOutForm, ItemForm, PhotoUploadForm, ReferForm, ReportPeriodForm
 from sharing.models import MAX_ITEM_PHOTOS, Hub, Item, ItemPhoto, Reservation, Unit
+from sharing.permissions import can_manage_item
 from sharing.selectors import (
     handover_reservation,
     hub_reports,
@@ -332,15 +333,29 @@ def item_new(request):
     return render(request, "sharing/item_form.html", context, status=status)
 
 
-def _own_item(request, item_id: int) -> Item:
-    return get_object_or_404(Item.objects.select_related("category"), pk=item_id, owner=request.user)
+def _managed_item(request, item_id: int) -> Item:
+    """An item the user lends or, for a hub's item, helps lend as the hub's staff; 404 for
+    anyone else (they need not learn what exists beyond what is public)."""
+    item = get_object_or_404(Item.objects.select_related("category", "hub"), pk=item_id)
+    if not can_manage_item(request.user, item):
+        raise Http404
+    return item
+
+
+def _back_to(item: Item) -> str:
+    """Where an item's managers come from: the hub's desk, or their own lending page."""
+    return reverse("sharing:hub", args=[item.hub.slug]) if item.hub_id else reverse("sharing:lending")
+
+
+def _item_form(item: Item, *args, **kwargs) -> ItemForm:
+    return ItemForm(*args, with_photos=False, editing=True, hub_item=bool(item.hub_id), **kwargs)
 
 
 @login_required
 def item_edit(request, item_id: int):
-    item = _own_item(request, item_id)
+    item = _managed_item(request, item_id)
     if request.method == "POST":
-        form = ItemForm(request.POST, with_photos=False, editing=True)
+        form = _item_form(item, request.POST)
         if form.is_valid():
             item_update(
                 item=item, by=request.user, data=form.item_data(), location=form.cleaned_data["location"]
@@ -349,7 +364,7 @@ def item_edit(request, item_id: int):
             return redirect("sharing:item_edit", item_id=item.pk)
         status = 400
     else:
-        form = ItemForm(initial=ItemForm.initial_of(item), with_photos=False, editing=True)
+        form = _item_form(item, initial=ItemForm.initial_of(item))
         status = 200
     return render(request, "sharing/item_form.html", _edit_context(item, form), status=status)
 
@@ -363,6 +378,7 @@ def _edit_context(item: Item, form, photo_form=None) -> dict:
         "photo_form": photo_form or PhotoUploadForm(room=room),
         "room": room,
         "map_config": map_config(),
+        "back_url": _back_to(item),
     }
 
 
@@ -370,12 +386,12 @@ def _edit_context(item: Item, form, photo_form=None) -> dict:
 @require_POST
 def item_photos(request, item_id: int):
     """Add, describe, reorder or delete the photos of one's own item."""
-    item = _own_item(request, item_id)
+    item = _managed_item(request, item_id)
     action = request.POST.get("action")
     if action == "add":
         photo_form = PhotoUploadForm(request.POST, request.FILES, room=MAX_ITEM_PHOTOS - item.photos.count())
         if not photo_form.is_valid():
-            form = ItemForm(initial=ItemForm.initial_of(item), with_photos=False, editing=True)
+            form = _item_form(item, initial=ItemForm.initial_of(item))
             return render(
                 request, "sharing/item_form.html", _edit_context(item, form, photo_form), status=400
             )
@@ -412,7 +428,7 @@ def _int(value) -> int | None:
 @login_required
 @require_POST
 def item_withdraw_view(request, item_id: int):
-    item = _own_item(request, item_id)
+    item = _managed_item(request, item_id)
     try:
         cancelled = item_withdraw(item=item, by=request.user)
     except ReservationError as error:
@@ -424,20 +440,20 @@ def item_withdraw_view(request, item_id: int):
                 "n": len(cancelled)
             }
         messages.success(request, message)
-    return redirect("sharing:lending")
+    return redirect(_back_to(item))
 
 
 @login_required
 @require_POST
 def item_relist_view(request, item_id: int):
-    item = _own_item(request, item_id)
+    item = _managed_item(request, item_id)
     try:
         item_relist(item=item, by=request.user)
     except ReservationError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(item)s can be borrowed again.") % {"item": item.title})
-    return redirect("sharing:lending")
+    return redirect(_back_to(item))
 
 
 # --- Write to the borrower about a booking ------------------------------------------------------

@@ -348,13 +348,21 @@ class ItemForm(forms.Form):
         home_place: Place | None = None,
         with_photos: bool = True,
         editing: bool = False,
+        hub_item: bool = False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         if not with_photos:
             del self.fields["photos"]
         self.editing = editing
-        if editing:
+        self.hub_item = hub_item
+        if hub_item:
+            # A hub's item is where the hub is; its staff choose whether bookings wait for them.
+            del self.fields["place"], self.fields["point"]
+            self.fields["requires_approval"] = forms.BooleanField(
+                label=_("Bookings wait for the staff's approval"), required=False
+            )
+        elif editing:
             self.fields["place"].help_text = _("Leave it empty to keep where the item is now.")
         self.fields["category"].choices = [("", _("Choose a category"))] + category_choices()
         if home_place is not None and not self.is_bound and not editing:
@@ -376,6 +384,8 @@ class ItemForm(forms.Form):
     def clean(self):
         data = super().clean()
         data["location"] = None
+        if self.hub_item:
+            return data
         if data.get("point"):
             try:
                 data["location"] = parse_near(data["point"])
@@ -402,6 +412,7 @@ class ItemForm(forms.Form):
             required_proof=data["required_proof"],
             accessories=data["accessories"],
             pledge=data["pledge"],
+            requires_approval=data.get("requires_approval", False),
         )
 
     @classmethod
@@ -417,6 +428,7 @@ class ItemForm(forms.Form):
             "required_proof": item.required_proof,
             "accessories": "\n".join(item.accessories),
             "pledge": item.pledge,
+            "requires_approval": item.requires_approval,
         }
 
 

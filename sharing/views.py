@@ -30,6 +30,7 @@ from sharing.selectors import (
     hub_opening,
     hubs_public,
     hubs_staffed_by,
+    items_of_hub,
     items_of_owner,
     items_public,
     lends_personally,
@@ -439,7 +440,7 @@ def _staffed_hub(request, slug: str) -> Hub:
 def hub_staff(request, slug: str):
     hub = _staffed_hub(request, slug)
     today = timezone.localdate()
-    context = {"hub": hub, "today": today, **hub_desk(hub, day=today)}
+    context = {"hub": hub, "today": today, "items": items_of_hub(hub), **hub_desk(hub, day=today)}
     return render(request, "sharing/hub_staff.html", context)
 
 

@@ -144,6 +144,7 @@ def test_kayak_next_saturday_with_the_pledge_handed_out_and_back_with_litter(liv
     from datetime import timedelta
 
     from catalog.models import ImpactEntry
+    from cms.services import impact_pages_ensure
 
     staff = UserFactory(profile__display_name="Siri i utlånet")
     resident = UserFactory(profile__display_name="Kari")
@@ -159,11 +160,15 @@ def test_kayak_next_saturday_with_the_pledge_handed_out_and_back_with_litter(liv
     make_item(hub=make_hub("Sandvika utlån", lat=59.8893, lon=10.5236), title="Kajakk i Sandvika")
     saturday = _next_saturday(timezone.localdate())
     loans_before = ImpactEntry.objects.filter(kind=ImpactEntry.Kind.LOAN).count()
+    dashboard, _method = impact_pages_ensure()
 
     context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, live_site, resident)
+    page.goto(live_site.url + "/en" + dashboard.url)
+    loans_shown = int(page.locator("[data-totals] [data-metric='loans_completed']").inner_text())
+    assert loans_shown == loans_before
     page.goto(live_site.url + "/en/laan/")
     page.get_by_label("What do you want to borrow?").fill("kajakk")
     page.get_by_label("Near").fill("Fornebu")
@@ -228,5 +233,11 @@ def test_kayak_next_saturday_with_the_pledge_handed_out_and_back_with_litter(liv
 
     desk.goto(live_site.url + f"/en/laan/sentral/{hub.slug}/rapporter/")
     assert_no_axe_violations(desk, context="staff reports")
+
+    # The impact statistics rise: the dashboard counts the loan and the litter.
+    page.goto(live_site.url + "/en" + dashboard.url)
+    totals = page.locator("[data-totals]")
+    assert int(totals.locator("[data-metric='loans_completed']").inner_text()) == loans_shown + 1
+    assert int(totals.locator("[data-metric='pledge_bags']").inner_text()) >= 2
     desk.context.close()
     context.close()

@@ -292,6 +292,25 @@ def test_a_hubs_item_is_answered_by_its_first_staff_member(hub, staff, borrower)
     assert {conversation.user_low_id, conversation.user_high_id} == {staff.pk, borrower.pk}
 
 
+def test_a_hub_without_staff_says_nobody_answers_rather_than_refusing_oddly(borrower):
+    import json
+
+    from chat.models import Conversation
+
+    item = make_item(hub=make_hub("Stabekk utlån"))
+    client = login(borrower)
+    response = client.post(f"/en/meldinger/ny/item/{item.pk}/", follow=True)
+    assert "Nobody can answer messages about this right now." in response.content.decode()
+    assert "yourself" not in response.content.decode()
+    api = client.post(
+        "/api/v1/conversations",
+        json.dumps({"about": {"type": "item", "id": item.pk}}),
+        content_type="application/json",
+    )
+    assert api.status_code == 409 and api.json()["errors"] == {"detail": ["unavailable"]}
+    assert not Conversation.objects.exists()
+
+
 def test_no_conversation_about_a_withdrawn_item(borrower):
     from chat.models import Conversation
 
@@ -326,3 +345,49 @@ def test_the_api_count_of_items_stops_at_the_cap(client, hub, monkeypatch):
     monkeypatch.setattr(core.pagination, "COUNT_CAP", 1000)
     body = client.get("/api/v1/items").json()
     assert (body["count"], body["count_capped"]) == (3, False)
+
+
+# --- A hub's items, edited by its staff on the site ------------------------------------------------
+
+
+def test_hub_staff_edit_their_hubs_item_and_choose_approval(hub, staff):
+    item = make_item(hub=hub, units=3, title="Havkajakk")
+    client = login(staff)
+    desk = client.get(f"/en/laan/sentral/{hub.slug}/").content.decode()
+    assert f'href="/en/laan/{item.pk}/endre/"' in desk  # listed with its actions on the desk
+    page = client.get(f"/en/laan/{item.pk}/endre/").content.decode()
+    assert 'id="id_place"' not in page and "location-picker" not in page  # the hub's place, not a choice
+    assert f'href="/en/laan/sentral/{hub.slug}/"' in page
+    form = item_form(title="Havkajakk, enkel", requires_approval="on")
+    del form["place"], form["point"]
+    response = client.post(f"/en/laan/{item.pk}/endre/", form)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.max_loan_days, item.requires_approval) == ("Havkajakk, enkel", 5, True)
+    assert item.location == hub.location and item.units.count() == 3
+
+
+def test_hub_staff_withdraw_and_relist_a_hub_item_and_return_to_the_desk(hub, staff):
+    item = make_item(hub=hub)
+    client = login(staff)
+    response = client.post(f"/en/laan/{item.pk}/trekk-tilbake/")
+    assert response.status_code == 302 and response["Location"] == f"/en/laan/sentral/{hub.slug}/"
+    item.refresh_from_db()
+    assert item.status == Item.Status.RETIRED
+    assert client.post(f"/en/laan/{item.pk}/lan-ut-igjen/").status_code == 302
+    item.refresh_from_db()
+    assert item.status == Item.Status.AVAILABLE
+
+
+def test_nobody_else_edits_a_hub_item(hub):
+    item = make_item(hub=hub, title="Havkajakk")
+    other_staff = UserFactory()
+    make_hub("Sandvika utlån", staff=[other_staff])
+    for user in (UserFactory(), other_staff):
+        client = login(user)
+        assert client.get(f"/en/laan/{item.pk}/endre/").status_code == 404
+        assert client.post(f"/en/laan/{item.pk}/endre/", item_form(title="Mitt nå")).status_code == 404
+        assert client.post(f"/en/laan/{item.pk}/trekk-tilbake/").status_code == 404
+        assert client.post(f"/en/laan/{item.pk}/bilder/", {"action": "add"}).status_code == 404
+    item.refresh_from_db()
+    assert item.title == "Havkajakk" and item.status == Item.Status.AVAILABLE
