@@ -150,6 +150,7 @@ def main() -> None:
     url = common.bench_database_url()
     common.ensure_database(url)
     common.setup_django(url)
+    common.collect_static()  # the pages' stylesheets, as production names them
     import search  # bench/search.py: the same listings data set
     from django.core.management import call_command
 
