@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
+from core.forms import SafeTextMixin
 
 
 class SignupForm(AllauthSignupForm):
@@ -16,11 +17,11 @@ class SignupForm(AllauthSignupForm):
     field_order = ["display_name", "email", "password1", "password2"]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SafeTextMixin, forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["display_name", "preferred_language", "home_place", "email_on_unread"]
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(SafeTextMixin, forms.Form):
     name = forms.CharField(label=_("Name of the token"), max_length=60)

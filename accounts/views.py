@@ -24,6 +24,7 @@ def settings_view(request):
             "token_form": ApiTokenForm(),
             "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
         },
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -9,6 +9,8 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from pydantic import AfterValidator
 
+from core.text import HIDDEN_CHARACTERS_MESSAGE, has_hidden_characters
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -32,10 +34,10 @@ class ApiError(Exception):
 
 
 def _no_control_characters(value: str) -> str:
-    """Text fields: trimmed, and no NUL or other control characters (PostgreSQL refuses NUL;
-    the others only ever hide things), except newlines and tabs."""
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-        raise ValueError(_("Control characters are not allowed."))
+    """Text fields: trimmed, and nothing hidden (core.text: control characters, direction
+    overrides)."""
+    if has_hidden_characters(value):
+        raise ValueError(str(HIDDEN_CHARACTERS_MESSAGE))
     return value.strip()
 
 

@@ -1,12 +1,24 @@
 """Form pieces several apps share: a file input that takes several photos, each checked by
-decoding (core.images) before anything is stored."""
+decoding (core.images) before anything is stored; text fields that refuse hidden characters."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.images import ImageRejected, SanitizedImage, sanitize_upload
+from core.text import reject_hidden_characters
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif"
+
+
+class SafeTextMixin:
+    """For forms that take free text: every text field refuses hidden characters (core.text),
+    as the API's text fields do. Django's own fields refuse only NUL."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and reject_hidden_characters not in field.validators:
+                field.validators.append(reject_hidden_characters)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

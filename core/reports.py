@@ -9,11 +9,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SafeTextMixin
+
 REPORTS_PER_DAY = 10
 REPORT_TEXT_MAX = 1000
 
 
-class ReportForm(forms.Form):
+class ReportForm(SafeTextMixin, forms.Form):
     """A reason from the reported thing's own list (`reasons`) and an optional explanation."""
 
     reason = forms.ChoiceField(label=_("What is wrong?"), choices=(), widget=forms.RadioSelect)

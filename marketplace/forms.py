@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 import core.reports
 from catalog.models import Category
 from catalog.selectors import category_choices
-from core.forms import PhotosField
+from core.forms import PhotosField, SafeTextMixin
 from marketplace.models import MAX_IMAGES, Listing, ListingReport
 from marketplace.services import ListingError, listing_image_prepare
 from places.geo import GeoParamError, make_point, parse_near
@@ -39,7 +39,7 @@ class PhotoUploadForm(forms.Form):
         return prepare_photos(self.cleaned_data["photos"], room=self.room)
 
 
-class ListingForm(forms.Form):
+class ListingForm(SafeTextMixin, forms.Form):
     """Create or edit a listing. The location is a named place (works without JavaScript) or a
     point from the map or the browser (filled in by static/js/location-picker.js); either way
     only a fuzzed point is ever shown."""
@@ -121,7 +121,7 @@ class ListingForm(forms.Form):
         return data
 
 
-class ReserveForm(forms.Form):
+class ReserveForm(SafeTextMixin, forms.Form):
     partner = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -203,6 +203,7 @@ def listing_create(request):
         request,
         "marketplace/listing_form.html",
         {"form": form, "creating": True, "map_config": _map_config()},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -234,7 +235,7 @@ def listing_edit(request, listing_id: int):
         "creating": False,
         "photo_form": PhotoUploadForm(room=_room(listing)),
     }
-    return render(request, "marketplace/listing_form.html", context)
+    return render(request, "marketplace/listing_form.html", context, status=400 if form.is_bound else 200)
 
 
 def _room(listing: Listing) -> int:

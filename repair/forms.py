@@ -10,6 +10,7 @@ import core.forms
 import core.reports
 from catalog.models import Category
 from catalog.selectors import category_choices
+from core.forms import SafeTextMixin
 from places.forms import BaseHoursExceptionFormSet, HoursExceptionForm
 from places.geo import GeoParamError, parse_near
 from repair.models import (
@@ -25,7 +26,7 @@ from repair.services import MAX_QUOTE_PHOTOS, RepairerError, repairer_photo_prep
 from repair.validators import normalise_org_number, validate_org_number
 
 
-class RepairerForm(forms.Form):
+class RepairerForm(SafeTextMixin, forms.Form):
     name = forms.CharField(label=_("Name of the business"), max_length=120)
     short_description = forms.CharField(
         label=_("Short description"), max_length=200, help_text=_("One sentence shown in search results.")
@@ -121,7 +122,7 @@ class RepairerForm(forms.Form):
         return data
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(SafeTextMixin, forms.Form):
     name = forms.CharField(label=_("Service"), max_length=120, required=False)
     price_from = forms.IntegerField(
         label=_("Price from (NOK)"), min_value=0, max_value=1_000_000, required=False
@@ -168,13 +169,13 @@ class PhotoUploadForm(forms.Form):
             raise forms.ValidationError(error.message) from None
 
 
-class RejectForm(forms.Form):
+class RejectForm(SafeTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("What needs to change?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SafeTextMixin, forms.Form):
     rating = forms.TypedChoiceField(label=_("Your rating"), choices=(), coerce=int, widget=forms.RadioSelect)
     text = forms.CharField(
         label=_("Your experience"),
@@ -201,7 +202,7 @@ def _category(slug: str) -> Category:
     return category
 
 
-class QuoteRequestForm(forms.Form):
+class QuoteRequestForm(SafeTextMixin, forms.Form):
     category = forms.ChoiceField(label=_("What is it?"), choices=())
     text = forms.CharField(
         label=_("What is the problem?"),
@@ -242,7 +243,7 @@ class QuoteRequestForm(forms.Form):
         return prepared
 
 
-class RepairLogForm(forms.Form):
+class RepairLogForm(SafeTextMixin, forms.Form):
     logged_as = forms.ChoiceField(
         label=_("Who repaired it?"), choices=RepairLog.LoggedAs.choices, widget=forms.RadioSelect
     )
@@ -309,7 +310,7 @@ class RepairLogForm(forms.Form):
         return data
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(SafeTextMixin, forms.Form):
     message = forms.CharField(
         label=_("How can we see that the business is yours?"),
         max_length=1000,
@@ -318,5 +319,5 @@ class ClaimForm(forms.Form):
     )
 
 
-class InviteOwnerForm(forms.Form):
+class InviteOwnerForm(SafeTextMixin, forms.Form):
     email = forms.EmailField(label=_("Email address of the new co-owner"))

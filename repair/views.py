@@ -128,6 +128,10 @@ def repairer_detail(request, slug: str):
     )
     if not can_view_repairer(request.user, repairer):
         raise Http404
+    return render(request, "repair/repairer_detail.html", _detail_context(request, repairer))
+
+
+def _detail_context(request, repairer: Repairer, *, review_form: ReviewForm | None = None) -> dict:
     pin = {
         "lat": round(repairer.lat, 6),
         "lon": round(repairer.lon, 6),
@@ -151,7 +155,8 @@ def repairer_detail(request, slug: str):
         "is_owner": owner,
         "my_review": mine,
         "can_review": can_review(request.user, repairer),
-        "review_form": ReviewForm(initial={"rating": mine.rating, "text": mine.text} if mine else None),
+        "review_form": review_form
+        or ReviewForm(initial={"rating": mine.rating, "text": mine.text} if mine else None),
         "badge_criteria": badge_criteria(repairer),
         "can_request_quote": can_request_quote(request.user, repairer),
         "can_claim": can_claim(request.user, repairer),
@@ -163,7 +168,7 @@ def repairer_detail(request, slug: str):
         if repairer.is_public
         else None,
     }
-    return render(request, "repair/repairer_detail.html", context)
+    return context
 
 
 # --- The owners' dashboard -----------------------------------------------------------------------
@@ -361,11 +366,9 @@ def review_save(request, slug: str):
     if not can_review(request.user, repairer):
         raise PermissionDenied
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(f"{reverse('repair:detail', args=[slug])}#reviews")
+    if not form.is_valid():  # the page again, with what was typed and why it was refused
+        context = _detail_context(request, repairer, review_form=form)
+        return render(request, "repair/repairer_detail.html", context, status=400)
     try:
         _review, created = services.review_save(
             repairer=repairer,

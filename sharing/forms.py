@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
 from catalog.selectors import category_choices
-from core.forms import MultiplePhotosField
+from core.forms import MultiplePhotosField, SafeTextMixin
 from places.geo import GeoParamError, make_point, parse_near
 from places.models import Place
 from sharing.models import MAX_ITEM_PHOTOS, MAX_RETURN_PHOTOS, Item, Reservation
@@ -39,7 +39,7 @@ def _first_time(day: date) -> time:
     return time(min(now.hour + 1, 23), 0)
 
 
-class BookingForm(forms.Form):
+class BookingForm(SafeTextMixin, forms.Form):
     start_date = forms.DateField(
         label=_("Pickup date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -156,7 +156,7 @@ class ExtendAllForm(forms.Form):
 # --- Check-out and check-in (the hub's staff or the personal owner) -------------------------------
 
 
-class CheckOutForm(forms.Form):
+class CheckOutForm(SafeTextMixin, forms.Form):
     """Hand a booked unit out: which unit, the accessories that go with it, the proof seen."""
 
     unit = forms.ModelChoiceField(label=_("Unit handed out"), queryset=None, empty_label=None)
@@ -186,7 +186,7 @@ class CheckOutForm(forms.Form):
             del self.fields["proof_verified"]
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(SafeTextMixin, forms.Form):
     """Take a unit back: its condition, notes and photos, the accessories returned and, for an
     item with a pledge, what came of it."""
 
@@ -236,7 +236,7 @@ class CheckInForm(forms.Form):
             del self.fields["pledge_kg"]
 
 
-class ReferForm(forms.Form):
+class ReferForm(SafeTextMixin, forms.Form):
     """Ask one of the suggested repairers about a damaged unit."""
 
     repairer = forms.TypedChoiceField(label=_("Repairer"), coerce=int, widget=forms.RadioSelect)
@@ -284,7 +284,7 @@ class ReportPeriodForm(forms.Form):
 # --- A resident's own items ------------------------------------------------------------------------
 
 
-class ItemForm(forms.Form):
+class ItemForm(SafeTextMixin, forms.Form):
     """Create or edit one's own item. The location is an area (the home area by default; works
     without JavaScript) or a point from the map (static/js/location-picker.js): the point is
     kept private, others see a point about 250 m away."""

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import GeoCategorySearchForm
 from cms.events.models import EventKind, EventPage
+from core.forms import SafeTextMixin
 
 
 class EventFilterForm(forms.Form):
@@ -16,7 +17,7 @@ class EventFilterForm(forms.Form):
     )
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(SafeTextMixin, forms.Form):
     """What the resident brings to a repair café or bike-service day, and what is wrong."""
 
     item = forms.CharField(

@@ -103,7 +103,7 @@ def test_settings_refuse_an_empty_display_name(client, db):
     user = UserFactory(profile__display_name="Kari")
     client.force_login(user)
     response = client.post("/en/konto/innstillinger/", {"display_name": "", "preferred_language": "nb"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"This field is required" in response.content
     user.profile.refresh_from_db()
     assert user.profile.display_name == "Kari"

@@ -81,7 +81,7 @@ def test_create_with_a_map_point(owner_client):
 )
 def test_bad_form_input_shows_the_error_and_stores_nothing(owner_client, change, field_message):
     response = owner_client.post("/en/gis-bort/ny/", {**FORM, **change})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_message in response.content.decode()
     assert not Listing.objects.exists()
 

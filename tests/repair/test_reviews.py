@@ -115,8 +115,9 @@ def test_a_resident_reviews_on_the_profile_page_and_sees_the_average(db):
     assert "4 av 5 fra Kari" in html and "Fikset sykkelen på en dag." in html
     assert "4,0 av 5 (1 vurdering)" in html
     assert "Endre vurderingen din" in html
-    bad = client.post(f"/reparasjon/{repairer.slug}/vurdering/", {"rating": "9", "text": "x"})
-    assert bad.status_code == 302
+    bad = client.post(f"/reparasjon/{repairer.slug}/vurdering/", {"rating": "9", "text": "Det du skrev"})
+    assert bad.status_code == 400  # the profile again, with the text kept and the error by the field
+    assert "Det du skrev" in bad.content.decode() and 'aria-invalid="true"' in bad.content.decode()
     assert Review.objects.get().rating == 4
 
 
