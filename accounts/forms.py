@@ -25,3 +25,42 @@ class ProfileForm(SafeTextMixin, forms.ModelForm):
 
 class ApiTokenForm(SafeTextMixin, forms.Form):
     name = forms.CharField(label=_("Name of the token"), max_length=60)
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account needs the password again, or, for an account without one, the word
+    the page asks for."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirmation = forms.CharField(label=_("Type the word shown above"), required=False, max_length=40)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.has_usable_password():
+            del self.fields["confirmation"]
+            self.fields["password"].required = True
+        else:
+            del self.fields["password"]
+            self.fields["confirmation"].required = True
+
+    @staticmethod
+    def confirmation_word() -> str:
+        return str(_("DELETE"))
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right."))
+        return password
+
+    def clean_confirmation(self):
+        word = self.cleaned_data.get("confirmation", "").strip()
+        if word.casefold() != self.confirmation_word().casefold():
+            raise forms.ValidationError(_("Type the word exactly as shown."))
+        return word

@@ -1,7 +1,15 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+# Privacy rights (docs/decisions/0017): how long the download link of an export works (its file
+# is deleted after that), and how often one may ask for a new one.
+DATA_EXPORT_LIFETIME = timedelta(days=7)
+DATA_EXPORT_INTERVAL = timedelta(days=1)
 
 
 class UserManager(BaseUserManager):
@@ -35,6 +43,10 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
+    # Set when the person deleted their account: the row stays (conversations, past loans and
+    # reviews point at it) but holds nothing about them any more (accounts.services.account_delete).
+    erased_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+
     objects = UserManager()
 
     class Meta:
@@ -46,6 +58,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        if self.erased_at is not None:
+            return gettext("deleted user")
         profile = getattr(self, "profile", None)
         return (profile.display_name if profile else "") or self.email.split("@")[0]
 
@@ -91,3 +105,33 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class DataExport(models.Model):
+    """A copy of everything Sirkel keeps about a person, built as a ZIP by a background task and
+    stored in the private storage (never under MEDIA), downloadable by that person only until
+    `expires_at`, when the retention job deletes the file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # A name in the "private" storage chosen by us (user id and a random part), never by the user.
+    file_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        indexes = [models.Index(fields=["user", "requested_at"], name="data_export_user_requested")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.requested_at:%Y-%m-%d} ({self.status})"

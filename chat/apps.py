@@ -13,11 +13,15 @@ class ChatConfig(AppConfig):
         from allauth.account.signals import password_changed, password_reset, password_set
         from django.contrib.auth.signals import user_logged_out
 
+        from accounts import privacy
+        from chat.privacy import provider
         from chat.services import user_sockets_close
-        from chat.tasks import unread_notify
+        from chat.tasks import deleted_user_messages_purge, unread_notify
         from core.periodic import register
 
         register(unread_notify, every=timedelta(minutes=1))
+        register(deleted_user_messages_purge, every=timedelta(days=1))
+        privacy.register(provider())
 
         def close_sockets(sender, request=None, user=None, **kwargs):
             if user is not None:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -6,6 +8,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 MAX_MESSAGE_LENGTH = 2000
+# Retention (docs/decisions/0017): a deleted person's messages stay for the other party this long,
+# then go once read (chat.privacy.deleted_user_messages_purge_due; the privacy page says so).
+DELETED_USER_MESSAGES_KEPT = timedelta(days=90)
 
 
 class Conversation(models.Model):

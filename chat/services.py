@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -187,6 +188,8 @@ def message_send(
         blocker_id__in=(sender.pk, other_id), blocked_id__in=(sender.pk, other_id)
     ).exists():
         raise ChatError("blocked", _("You cannot send messages to this person."), status=403)
+    if get_user_model().objects.filter(pk=other_id, erased_at__isnull=False).exists():
+        raise ChatError("forbidden", _("This person has deleted their account."), status=403)
     # A repeated client_id is caught by the unique constraint (message_idempotent_client_id)
     # rather than by a look-up first: one query less for every message that is not a retry.
     try:

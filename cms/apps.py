@@ -16,4 +16,9 @@ class CmsConfig(AppConfig):
         from core.periodic import register
 
         page_cache.connect_signals()
+
+        from accounts import privacy
+        from cms.events.privacy import provider
+
+        privacy.register(provider())
         register(event_reminders_send, every=timedelta(hours=1))

@@ -15,6 +15,7 @@ class MarketplaceConfig(AppConfig):
         from core.periodic import register
         from marketplace.tasks import (
             feedback_publish,
+            listing_photos_purge,
             listings_expire,
             listings_send_reminders,
             saved_searches_send_digests,
@@ -24,6 +25,12 @@ class MarketplaceConfig(AppConfig):
         register(listings_send_reminders, every=timedelta(hours=1))
         register(saved_searches_send_digests, every=timedelta(days=1))
         register(feedback_publish, every=timedelta(hours=6))
+        register(listing_photos_purge, every=timedelta(days=1))
+
+        from accounts import privacy
+        from marketplace.privacy import provider
+
+        privacy.register(provider())
 
         from chat.registry import SubjectType, register_subject
         from marketplace.models import Listing

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from core.search import SEARCH_CONFIG
 
 LISTING_LIFETIME = timedelta(days=30)
+# Retention (docs/decisions/0017): the photos of an expired or withdrawn listing are deleted this
+# long after it ended (marketplace.privacy.listing_photos_purge_due; the privacy page says so).
+LISTING_PHOTO_RETENTION = timedelta(days=90)
 MAX_IMAGES = 8
 
 

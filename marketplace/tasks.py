@@ -29,3 +29,10 @@ def saved_searches_send_digests() -> int:
 @task()
 def feedback_publish() -> int:
     return services.feedback_publish_due()
+
+
+@task()
+def listing_photos_purge() -> int:
+    from marketplace.privacy import listing_photos_purge_due
+
+    return listing_photos_purge_due()

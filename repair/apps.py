@@ -29,6 +29,11 @@ class RepairConfig(AppConfig):
             )
         )
 
+        from accounts import privacy
+        from repair.privacy import provider
+
+        privacy.register(provider())
+
         # A review can disappear without repair.services: deleting an account cascades to its
         # reviews. The kept average must follow every deletion (docs/decisions/0016).
         post_delete.connect(_review_deleted, sender=Review, dispatch_uid="repair_review_rating")

@@ -19,6 +19,11 @@ class SharingConfig(AppConfig):
         register(holds_expire, every=timedelta(minutes=15))
         crosslinks.register(crosslinks.BORROW_INSTEAD, borrow_instead_offers)
 
+        from accounts import privacy
+        from sharing.privacy import provider
+
+        privacy.register(provider())
+
         from django.urls import reverse
 
         from chat.registry import SubjectType, register_subject

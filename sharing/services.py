@@ -1012,11 +1012,15 @@ def _notify(reservation_id: int, kind: str) -> None:
     transaction.on_commit(enqueue)
 
 
-NOTICE_KINDS = ("needs_approval", "approved", "rejected", "withdrawn")
+NOTICE_KINDS = ("needs_approval", "approved", "rejected", "withdrawn", "borrower_left")
+# Notices to whoever decides about the item (the hub's staff or the personal owner); the others
+# go to the borrower.
+DECIDER_NOTICES = ("needs_approval", "borrower_left")
 
 
 def booking_notify(*, reservation_id: int, kind: str) -> int:
-    """Send one booking email: `needs_approval` to the hub's staff (or the personal owner),
+    """Send one booking email: `needs_approval` and `borrower_left` (the borrower deleted their
+    account, so the booking was cancelled) to the hub's staff (or the personal owner),
     `approved` / `rejected` / `withdrawn` to the borrower. Returns how many were sent; nothing
     when the booking has moved on since (e.g. approved before the worker ran)."""
     from accounts.notify import send_to_user
@@ -1035,11 +1039,12 @@ def booking_notify(*, reservation_id: int, kind: str) -> int:
         "approved": Reservation.Status.CONFIRMED,
         "rejected": Reservation.Status.REJECTED,
         "withdrawn": Reservation.Status.CANCELLED,
+        "borrower_left": Reservation.Status.CANCELLED,
     }[kind]
     if reservation.status != still:
         return 0
     context = {"r": reservation, "item": reservation.item}
-    if kind != "needs_approval":
+    if kind not in DECIDER_NOTICES:
         send_to_user(user=reservation.borrower, template=f"sharing/email/booking_{kind}", context=context)
         return 1
     item = reservation.item
@@ -1048,5 +1053,5 @@ def booking_notify(*, reservation_id: int, kind: str) -> int:
     else:
         deciders = [m.user for m in item.hub.memberships.select_related("user__profile") if m.user.is_active]
     for person in deciders:
-        send_to_user(user=person, template="sharing/email/booking_needs_approval", context=context)
+        send_to_user(user=person, template=f"sharing/email/booking_{kind}", context=context)
     return len(deciders)

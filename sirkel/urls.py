@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import privacy_view
 from cms.views import robots_txt, sitemap_view
 from sirkel.api import api
 from sirkel.health import healthz
@@ -29,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("meldinger/", include("chat.urls")),
     path("konto/", include("accounts.urls")),
     path("konto/", include("allauth.urls")),
+    # Not /personvern/: editors may keep a CMS page of that name (docs/decisions/0017).
+    path("personvernerklaering/", privacy_view, name="privacy"),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -40,6 +40,8 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locme
 WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MEDIA_ROOT = BASE_DIR / ".run" / "test-media" / WORKER
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".run" / "test-private" / WORKER
+STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # pytest-django opens and closes connections freely; no pool in tests.
 DATABASES["default"]["OPTIONS"].pop("pool", None)
