@@ -29,7 +29,8 @@ ENV PYTHONUNBUFFERED=1 \
     PATH=/app/.venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=sirkel.settings.production \
     STATIC_ROOT=/app/staticfiles \
-    MEDIA_ROOT=/srv/media
+    MEDIA_ROOT=/srv/media \
+    PRIVATE_MEDIA_ROOT=/srv/private
 
 WORKDIR /app
 
@@ -65,8 +66,8 @@ RUN export SECRET_KEY=build-time-only-not-a-secret \
 RUN groupadd --system --gid 10001 sirkel \
     && useradd --system --uid 10001 --gid sirkel --home-dir /home/sirkel --create-home \
         --shell /usr/sbin/nologin sirkel \
-    && mkdir -p /srv/media /srv/static \
-    && chown sirkel:sirkel /srv/media /srv/static
+    && mkdir -p /srv/media /srv/private /srv/static \
+    && chown sirkel:sirkel /srv/media /srv/private /srv/static
 USER sirkel
 
 # web listens on 8000, ws on 8001 (both can be changed with PORT).

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.privacy import ExportPart, Notice, Provider
@@ -78,6 +79,18 @@ def erase_user(user) -> None:
     account); read markers and blocks go; the person's open sockets are closed on commit."""
     from chat.services import user_sockets_close
 
+    # Sirkel's own messages may name the person ("… is reserved for Kari"): the name goes.
+    name = user.profile.display_name if hasattr(user, "profile") else ""
+    if name:
+        system = Message.objects.filter(
+            Q(conversation__user_low=user) | Q(conversation__user_high=user),
+            kind=Message.Kind.SYSTEM,
+            body__contains=name,
+        )
+        for message in system:
+            Message.objects.filter(pk=message.pk).update(
+                body=message.body.replace(name, gettext("deleted user"))
+            )
     ReadState.objects.filter(user=user).delete()
     Block.objects.filter(Q(blocker=user) | Q(blocked=user)).delete()
     ConversationReport.objects.filter(reporter=user).update(reporter=None)

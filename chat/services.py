@@ -12,6 +12,7 @@ from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -184,11 +185,23 @@ def message_send(
     if sender.pk not in conversation.participant_ids:
         raise ChatError("forbidden", _("You are not part of this conversation."), status=403)
     other_id = conversation.other_participant_id(sender.pk)
-    if Block.objects.filter(
-        blocker_id__in=(sender.pk, other_id), blocked_id__in=(sender.pk, other_id)
-    ).exists():
+    # One query for both refusals: a block either way, or the other person deleted their account.
+    erased_at, blocked = (
+        get_user_model()
+        .objects.filter(pk=other_id)
+        .annotate(
+            blocked=Exists(
+                Block.objects.filter(
+                    blocker_id__in=(sender.pk, other_id), blocked_id__in=(sender.pk, other_id)
+                )
+            )
+        )
+        .values_list("erased_at", "blocked")
+        .first()
+    ) or (None, False)
+    if blocked:
         raise ChatError("blocked", _("You cannot send messages to this person."), status=403)
-    if get_user_model().objects.filter(pk=other_id, erased_at__isnull=False).exists():
+    if erased_at is not None:
         raise ChatError("forbidden", _("This person has deleted their account."), status=403)
     # A repeated client_id is caught by the unique constraint (message_idempotent_client_id)
     # rather than by a look-up first: one query less for every message that is not a retry.
