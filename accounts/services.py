@@ -1,12 +1,12 @@
-import io
 import json
+import tempfile
 import uuid
 import zipfile
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -140,11 +140,11 @@ def data_export_request(*, user: User, now=None) -> DataExport:
     return export
 
 
-def _export_archive(user: User, now) -> bytes:
+def _export_archive(user: User, now, out) -> None:
+    """Write the ZIP to the file object `out`."""
     from django.core.files.storage import default_storage
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         parts = [(provider, provider.export(user)) for provider in privacy.providers()]
         with translation.override("nb"):
             readme = render_to_string(
@@ -163,7 +163,6 @@ def _export_archive(user: User, now) -> bytes:
                         archive.writestr(file.archive_name, source.read(), compress_type=zipfile.ZIP_STORED)
                 except FileNotFoundError:
                     continue  # the row outlived its file: nothing to copy
-    return buffer.getvalue()
 
 
 def export_token(export: DataExport) -> str:
@@ -178,13 +177,17 @@ def data_export_build(*, export_id: int, now=None) -> DataExport | None:
     if export is None or export.status != DataExport.Status.PENDING or export.user.erased_at:
         return export
     user = export.user
-    try:
-        content = _export_archive(user, now)
-    except Exception:
-        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, finished_at=now)
-        raise
-    name = storages["private"].save(f"exports/{user.pk}/{uuid.uuid4().hex}.zip", ContentFile(content))
-    export.file_name, export.size = name, len(content)
+    # Photos make it large: spooled to disk past a few MB rather than held in memory.
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as out:
+        try:
+            _export_archive(user, now, out)
+        except Exception:
+            DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, finished_at=now)
+            raise
+        size = out.tell()
+        out.seek(0)
+        name = storages["private"].save(f"exports/{user.pk}/{uuid.uuid4().hex}.zip", File(out))
+    export.file_name, export.size = name, size
     export.status, export.finished_at = DataExport.Status.READY, now
     export.expires_at = now + DATA_EXPORT_LIFETIME
     export.save(update_fields=["file_name", "size", "status", "finished_at", "expires_at"])
