@@ -183,7 +183,9 @@ def test_reviews_stay_from_a_deleted_user_and_quote_photos_go(world, django_capt
 
 
 def test_her_place_at_an_event_goes_to_the_first_waiting(world, django_capture_on_commit_callbacks):
-    waiting = registration_create(event=world.event, user=world.ola, data=RegistrationData())
+    waiting = registration_create(
+        event=world.event, user=world.ola, data=RegistrationData(item="Lampe", problem="Vakler")
+    )
     assert waiting.status == EventRegistration.Status.WAITLISTED
     delete(world.kari, django_capture_on_commit_callbacks)
     assert not EventRegistration.objects.filter(user=world.kari).exists()
