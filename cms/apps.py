@@ -13,6 +13,7 @@ class CmsConfig(AppConfig):
         import cms.events.admin_hooks  # noqa: F401  (registers Wagtail admin buttons)
         from cms import page_cache
         from cms.events.tasks import event_reminders_send
+        from cms.tasks import pages_publish_scheduled
         from core.periodic import register
 
         page_cache.connect_signals()
@@ -22,3 +23,4 @@ class CmsConfig(AppConfig):
 
         privacy.register(provider())
         register(event_reminders_send, every=timedelta(hours=1))
+        register(pages_publish_scheduled, every=timedelta(minutes=1))

@@ -17,14 +17,16 @@ from __future__ import annotations
 from django.db import transaction
 from wagtail.models import Locale, Page
 
+from cms.demo import english_translations
 from cms.services import HOME_CONTENT
 
 DEMO_TRANSLATIONS: dict[str, dict] = {
     # The home page (its English version is also made by site_ensure).
     "home": HOME_CONTENT["en"],
     # Demo pages added by later demo steps go here with the English of every text field they
-    # have (a title alone would leave Norwegian body text under /en/), e.g.
-    # "personvern": {"title": "Privacy", "intro": "...", "body": [("paragraph", "<p>...</p>")]},
+    # have (a title alone would leave Norwegian body text under /en/); the guides, news and
+    # standard pages' come from cms.demo.english_translations() (their StreamField bodies as
+    # JSON, built when the categories they refer to exist).
 }
 
 
@@ -44,7 +46,8 @@ def _fields_set(page: Page, values: dict) -> list[str]:
 def demo_translations_ensure(translations: dict[str, dict] | None = None, language: str = "en") -> list[str]:
     """Translate the listed Norwegian pages that exist and are untranslated. Returns notes
     (what was translated or skipped and why) for the command's output."""
-    translations = DEMO_TRANSLATIONS if translations is None else translations
+    if translations is None:
+        translations = {**DEMO_TRANSLATIONS, **english_translations()}
     target, _ = Locale.objects.get_or_create(language_code=language)
     source = Locale.get_default()
     notes = []

@@ -48,6 +48,10 @@ def generation_bump(**kwargs) -> None:
 
 
 def page_cache_seconds(page: Page) -> int:
+    """The page type's own lifetime, else the setting's; the setting at 0 turns every page
+    type's cache off (a page type's own value does not override the switch)."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return 0
     return int(getattr(page, "page_cache_seconds", settings.PAGE_CACHE_SECONDS))
 
 
@@ -109,3 +113,16 @@ def connect_signals() -> None:
         signal.connect(
             generation_bump, sender=PageViewRestriction, dispatch_uid=f"pagecache-restriction-{id(signal)}"
         )
+
+
+def tree_cached(name: str, compute, timeout: int = 3600):
+    """A value computed from the page tree alone (which pages exist, are live and public, where
+    they are), cached until the next generation: any publish, unpublish, move, deletion or
+    change of view restrictions recomputes it. For the footer's links and the home page's links
+    to the event list and the impact method, so that rendering a page does not query them."""
+    key = f"pagecache:tree:{generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value

@@ -1,9 +1,19 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from accounts.models import Role
-from cms.models import HomePage
+from cms.models import HomePage, SecondEditorApprovalTask
 
 HOME_CONTENT = {
     "nb": {
@@ -58,6 +68,8 @@ def site_ensure() -> HomePage:
         translation.save_revision().publish()
 
     _editors_ensure(home)
+    for locale_home in home.get_translations(inclusive=True):
+        _workflow_ensure(locale_home)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
@@ -69,7 +81,9 @@ def site_ensure() -> HomePage:
     return home
 
 
-EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+# No "publish_page": an editor's page goes live only through the workflow, when a second editor
+# approves it (cms.workflow.SecondEditorApprovalTask). Administrators may still publish directly.
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
 # Shared vocabulary the editors maintain in the admin (model permissions).
 EDITOR_MODEL_PERMISSIONS = (
     ("catalog", "add_category"),
@@ -94,14 +108,20 @@ EDITOR_COLLECTION_PERMISSIONS = (
 
 
 def _editors_ensure(home: Page) -> None:
-    """Editors write, translate and publish pages under the home page in every language,
-    manage images and documents and the category taxonomy. Moderators get no page
-    permissions: they must not publish."""
-    editors, _ = Group.objects.get_or_create(name=Role.EDITOR.value)
+    """Editors write and translate pages under the home page in every language and approve
+    each other's (the workflow publishes: they have no publish permission of their own), manage
+    images and documents and the category taxonomy. Moderators get no page permissions: they
+    must not publish (and editors get none of the moderators' views of reports and
+    conversations)."""
+    editors, _created = Group.objects.get_or_create(name=Role.EDITOR.value)
     for app_label, codename in EDITOR_MODEL_PERMISSIONS:
         editors.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     # Each language has its own tree under its home page: editors work in all of them.
     for locale_home in home.get_translations(inclusive=True):
+        # Earlier set-ups let editors publish directly; the workflow replaces that.
+        GroupPagePermission.objects.filter(
+            group=editors, page=locale_home, permission__codename="publish_page"
+        ).delete()
         for codename in EDITOR_PAGE_PERMISSIONS:
             GroupPagePermission.objects.get_or_create(
                 group=editors,
@@ -179,3 +199,20 @@ def impact_pages_ensure(home: HomePage | None = None):
                 setattr(translation, field, value)
             translation.save_revision().publish()
     return dashboard, method
+
+
+# Names are data the editors see in the admin (Norwegian, like the content).
+WORKFLOW_NAME = "En annen redaktør godkjenner"
+TASK_NAME = "Godkjenning av en annen redaktør"
+
+
+def _workflow_ensure(home: Page) -> Workflow:
+    """The editorial workflow on the whole tree under `home`: one task that editors approve,
+    but never their own page (idempotent)."""
+    editors = Group.objects.get(name=Role.EDITOR.value)
+    task, _created = SecondEditorApprovalTask.objects.get_or_create(name=TASK_NAME)
+    task.groups.add(editors)
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow

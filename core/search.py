@@ -35,6 +35,11 @@ def _variants(word: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def word_forms(word: str) -> list[str]:
+    """Every form of one word a search should try (the word and its -el plural/singular)."""
+    return _variants(word)
+
+
 def query_words(text: str) -> list[str]:
     """The words of a free-text query, lower-cased; only word characters survive, so nothing a
     user types can become tsquery or SQL syntax."""

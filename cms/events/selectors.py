@@ -41,6 +41,18 @@ def events_upcoming(*, index: EventIndexPage, now: datetime | None = None) -> Qu
     return events_for_index(index=index, now=now)
 
 
+def events_next(
+    *, root, point=None, radius_km: float = 10.0, limit: int = 3, now: datetime | None = None
+) -> list[EventPage]:
+    """The soonest published events under `root` (one language's tree, e.g. the home page) that
+    have not ended, within `radius_km` of `point` when there is one (the home page's live block)."""
+    now = now or timezone.now()
+    events = EventPage.objects.live().public().descendant_of(root).filter(end__gt=now)
+    if point is not None:
+        events = events.filter(location__dwithin=(point, D(km=radius_km)))
+    return list(events.select_related("place").order_by("start", "pk")[:limit])
+
+
 @dataclass(frozen=True)
 class RegistrationSummary:
     capacity: int | None

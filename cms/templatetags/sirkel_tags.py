@@ -80,3 +80,27 @@ def user_links(text, autoescape=True):
 
     html = urlize(text, nofollow=False, autoescape=autoescape)
     return mark_safe(html.replace("<a href=", '<a rel="nofollow noopener ugc" href='))  # noqa: S308
+
+
+@register.simple_tag
+def footer_links() -> list[tuple[str, str]]:
+    """(title, URL) of the standard pages directly under a home page that editors marked "Show
+    in menus" (about, privacy, terms and the accessibility statement, which the rules for public
+    websites want one link away from every page), in the current language. From the page-tree
+    cache (cms.page_cache.tree_cached): no query once computed."""
+    from cms.page_cache import tree_cached
+    from cms.pages import StandardPage
+
+    language = translation.get_language()
+
+    def compute():
+        pages = (
+            StandardPage.objects.live()
+            .public()
+            .in_menu()
+            .filter(depth=3, locale__language_code=language)
+            .order_by("path")
+        )
+        return [(page.title, page.get_url()) for page in pages]
+
+    return tree_cached(f"footer:{language}", compute)

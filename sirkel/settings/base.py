@@ -285,6 +285,8 @@ WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
 # Anonymous responses of CMS pages are cached whole for this many seconds (cms/page_cache.py);
 # publishing any page starts a new generation. 0 turns the cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Approval by a second editor publishes the page although editors cannot publish alone.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflow_finish.publish_approved"
 
 # --- Maps ---------------------------------------------------------------------------------------
 # Any XYZ tile server; pages keep working (list views) when tiles cannot load.

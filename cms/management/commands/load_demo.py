@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import profile_ensure, roles_ensure, user_add_role
+from cms.demo import demo_pages_ensure
 from cms.demo_translations import demo_translations_ensure
 from cms.events.demo import demo_events_ensure
 from cms.services import impact_pages_ensure, site_ensure
@@ -19,6 +20,8 @@ DEMO_USERS = [
     ("reparator@sirkel.test", "Rune Reparatør", Role.REPAIRER, "Sandvika", False),
     ("utlan@sirkel.test", "Ulla Utlån", Role.HUB_STAFF, "Fornebu", False),
     ("redaktor@sirkel.test", "Randi Redaktør", Role.EDITOR, "Sandvika", True),
+    # A second editor: pages go live when another editor approves them (cms.workflow).
+    ("redaktor2@sirkel.test", "Erik Redaktør", Role.EDITOR, "Bekkestua", True),
     ("moderator@sirkel.test", "Morten Moderator", Role.MODERATOR, "Stabekk", True),
 ]
 
@@ -51,13 +54,14 @@ class Command(BaseCommand):
         made = demo_listings_ensure()
         items = demo_lending_ensure()
         repairers = demo_repairers_ensure(demo_owner=User.objects.get(email="reparator@sirkel.test"))
-        pages = demo_events_ensure(home)
+        pages = demo_pages_ensure(home)
+        pages += demo_events_ensure(home)
         # Last: English versions of whichever main pages the steps above made.
         for note in demo_translations_ensure():
             self.stdout.write(f"translations: {note}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is in place ({made} new listings, {items} new lendable items,"
-                f" {repairers} new repairers, {pages} new event and station pages)."
+                f" {repairers} new repairers, {pages} new pages)."
             )
         )
