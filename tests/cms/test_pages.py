@@ -6,7 +6,7 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.blocks import BodyBlock, CallToActionBlock, HeadingBlock, ParagraphBlock
-from cms.models import ContentPage, HomePage
+from cms.models import HomePage, StandardPage
 from tests.factories import UserFactory
 
 
@@ -68,10 +68,10 @@ def test_home_page_is_the_site_root_and_there_is_one(site):
     assert site.get_site().root_page_id == site.pk
 
 
-def test_content_page_can_only_live_under_home_or_content(site):
-    assert ContentPage.can_create_at(site)
+def test_standard_page_can_only_live_under_home_or_standard(site):
+    assert StandardPage.can_create_at(site)
     assert not HomePage.can_create_at(site)
-    assert "cms.ContentPage" in HomePage.subpage_types
+    assert "cms.StandardPage" in HomePage.subpage_types
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def editor_client(site):
     return client
 
 
-def test_editor_can_create_a_content_page_with_a_streamfield(editor_client, site):
+def test_an_administrator_creates_and_publishes_a_standard_page_with_a_streamfield(editor_client, site):
     data = nested_form_data(
         {
             "title": "Om Sirkel",
@@ -97,9 +97,9 @@ def test_editor_can_create_a_content_page_with_a_streamfield(editor_client, site
             "action-publish": "publish",
         }
     )
-    response = editor_client.post(f"/cms/pages/add/cms/contentpage/{site.pk}/", data)
+    response = editor_client.post(f"/cms/pages/add/cms/standardpage/{site.pk}/", data)
     assert response.status_code == 302, response.content[:2000]
-    page = ContentPage.objects.get(slug="om-sirkel")
+    page = StandardPage.objects.get(slug="om-sirkel")
     assert page.live
     html = Client().get("/om-sirkel/").content.decode()
     assert "Fordi gjenbruk virker." in html and "<h2" in html
@@ -136,7 +136,7 @@ def test_block_preview_value_renders(block_class, db):
 
 
 def test_site_search_finds_a_published_page(client, site):
-    page = ContentPage(title="Matsvinn i hverdagen", slug="matsvinn", intro="Mindre matsvinn hjemme")
+    page = StandardPage(title="Matsvinn i hverdagen", slug="matsvinn", intro="Mindre matsvinn hjemme")
     site.add_child(instance=page)
     page.save_revision().publish()
     html = client.get("/sok/", {"q": "matsvinn"}).content.decode()
@@ -166,7 +166,8 @@ def role_client(site, roles):
     return make
 
 
-def test_editor_opens_the_admin_and_publishes_a_page(role_client, site):
+def test_editor_opens_the_admin_and_writes_a_page_but_cannot_publish_it_alone(role_client, site):
+    """Editors publish through the workflow only (tests/cms/test_workflow.py)."""
     from accounts.models import Role
 
     editor = role_client(Role.EDITOR)
@@ -180,8 +181,9 @@ def test_editor_opens_the_admin_and_publishes_a_page(role_client, site):
             "action-publish": "publish",
         }
     )
-    assert editor.post(f"/cms/pages/add/cms/contentpage/{site.pk}/", data).status_code == 302
-    assert ContentPage.objects.get(slug="om-oss").live
+    assert editor.post(f"/cms/pages/add/cms/standardpage/{site.pk}/", data).status_code in (302, 403)
+    page = StandardPage.objects.filter(slug="om-oss").first()
+    assert page is None or not page.live
 
 
 def test_moderator_opens_the_admin_but_cannot_add_pages(role_client, site):
@@ -189,9 +191,9 @@ def test_moderator_opens_the_admin_but_cannot_add_pages(role_client, site):
 
     moderator = role_client(Role.MODERATOR)
     assert moderator.get("/cms/").status_code == 200
-    response = moderator.get(f"/cms/pages/add/cms/contentpage/{site.pk}/")
+    response = moderator.get(f"/cms/pages/add/cms/standardpage/{site.pk}/")
     assert response.status_code in (302, 403)
-    assert not ContentPage.objects.exists()
+    assert not StandardPage.objects.exists()
 
 
 def test_resident_cannot_open_the_admin(role_client):

@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from wagtail.models import Locale, PageViewRestriction
 
-from cms.models import ContentPage
+from cms.models import StandardPage
 from core import structured_data as sd
 from tests.cms.seo_html import parse_head
 from tests.factory_repair import make_repairer
@@ -19,8 +19,8 @@ from tests.factory_repair import make_repairer
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
 
-def _publish_under(parent, **fields) -> ContentPage:
-    page = ContentPage(**fields)
+def _publish_under(parent, **fields) -> StandardPage:
+    page = StandardPage(**fields)
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
@@ -39,7 +39,7 @@ def pages(site):
     plain = _publish_under(
         site, title="Personvern", slug="personvern", intro="Hva vi lagrer om deg, og hvorfor."
     )
-    draft = ContentPage(title="Utkast", slug="utkast", live=False)
+    draft = StandardPage(title="Utkast", slug="utkast", live=False)
     site.add_child(instance=draft)
     draft.save_revision()
     gone = _publish_under(site, title="Gammel side", slug="gammel")
@@ -279,7 +279,7 @@ def test_a_page_type_with_structured_data_gets_it_in_its_head(client, site, monk
             name=self.title, url=request.build_absolute_uri(), start=datetime(2026, 12, 5, tzinfo=UTC)
         )
 
-    monkeypatch.setattr(ContentPage, "get_structured_data", structured, raising=False)
+    monkeypatch.setattr(StandardPage, "get_structured_data", structured, raising=False)
     (data,) = parse_head(client.get("/byttemarked/").content).json_ld
 
     assert data["@type"] == "Event" and data["name"] == "Byttemarked"

@@ -8,19 +8,19 @@ from wagtail.models import Locale, Page
 from accounts.models import Role
 from accounts.services import user_add_role
 from cms.demo_translations import demo_translations_ensure
-from cms.models import ContentPage
+from cms.models import StandardPage
 from tests.cms.seo_html import parse_head
 from tests.factories import UserFactory
 
 
-def _publish_under(parent, **fields) -> ContentPage:
-    page = ContentPage(**fields)
+def _publish_under(parent, **fields) -> StandardPage:
+    page = StandardPage(**fields)
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
 
 
-def _translate(page: ContentPage, **fields) -> ContentPage:
+def _translate(page: StandardPage, **fields) -> StandardPage:
     copy = page.copy_for_translation(Locale.objects.get(language_code="en"))
     for name, value in fields.items():
         setattr(copy, name, value)
@@ -141,7 +141,7 @@ def test_an_editor_translates_a_page_from_the_admin(site, guide):
     response = client.post(f"/cms/translation/submit/page/{guide.pk}/", {"locales": [en.pk]})
 
     assert response.status_code == 302
-    translation = ContentPage.objects.get(translation_key=guide.translation_key, locale=en)
+    translation = StandardPage.objects.get(translation_key=guide.translation_key, locale=en)
     assert not translation.live  # a draft for the editor to translate and publish
     # ...which they may edit in the English tree.
     assert client.get(f"/cms/pages/{translation.pk}/edit/").status_code == 200
@@ -159,7 +159,7 @@ def test_a_moderator_cannot_translate_pages(site, guide):
     response = client.get(f"/cms/translation/submit/page/{guide.pk}/")
 
     assert response.status_code in (302, 403)
-    assert not ContentPage.objects.filter(locale__language_code="en").exists()
+    assert not StandardPage.objects.filter(locale__language_code="en").exists()
 
 
 # --- demo translations ---------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def test_demo_translations_translate_the_listed_pages_that_exist_and_publish_the
 
 def test_demo_translations_are_idempotent_and_keep_an_editors_changes(guide):
     demo_translations_ensure(DEMO)
-    english = ContentPage.objects.get(locale__language_code="en", slug="less-food-waste")
+    english = StandardPage.objects.get(locale__language_code="en", slug="less-food-waste")
     english.title = "Waste less food"
     english.save_revision().publish()
     pages = Page.objects.count()
@@ -205,13 +205,13 @@ def test_demo_translations_skip_a_page_whose_parent_is_untranslated(guide):
     notes = demo_translations_ensure({"oppskrifter": {"title": "Recipes"}})
 
     assert notes == ["skipped 'oppskrifter': its parent has no en version"]
-    assert not ContentPage.objects.filter(locale__language_code="en").exists()
+    assert not StandardPage.objects.filter(locale__language_code="en").exists()
 
 
 def test_demo_translations_report_a_field_the_page_type_does_not_have(guide):
     notes = demo_translations_ensure({"matsvinn": {"title": "Less food waste", "hero_title": "x"}})
 
-    assert "'matsvinn': ContentPage has no field(s) hero_title" in notes
+    assert "'matsvinn': StandardPage has no field(s) hero_title" in notes
 
 
 def test_load_demo_leaves_the_home_page_translated(db):
