@@ -8,7 +8,7 @@ generation, so no visitor sees an old version of a page or of a list of pages; w
 shows from the apps (newest listings, events) is at most `page_cache_seconds` old.
 
 Not cached: signed-in visitors, requests other than GET, responses that are not 200, pages that
-set cookies or used a CSRF token (forms), and requests with pending messages. A page type opts
+set cookies, used a CSRF token (forms) or a CSP nonce, and requests with pending messages. A page type opts
 out with `page_cache_seconds = 0`, sets its own lifetime with `page_cache_seconds = N`, and a
 page whose HTML depends on more than path and language returns that part from
 `page_cache_variant(request)`. settings.PAGE_CACHE_SECONDS is the default (0 turns it off)."""
@@ -77,6 +77,9 @@ def _storable(request, response) -> bool:
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not getattr(getattr(request, "session", None), "modified", False)
+        # A page that used the request's CSP nonce (django-csp sets _csp_nonce when it is read)
+        # must not be replayed: the next response's header carries another nonce.
+        and getattr(request, "_csp_nonce", None) is None
     )
 
 

@@ -8,15 +8,19 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import privacy_view
 from cms.views import robots_txt, sitemap_view
+from core.observability import metrics_view
+from core.security import media_serve
 from sirkel.api import api
-from sirkel.health import healthz
+from sirkel.health import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_view, name="sitemap"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", api.urls),
-    # Every login goes through allauth (rate limits, email verification, later MFA), the
+    # Every login goes through allauth (rate limits, email verification, MFA), the
     # Wagtail admin's included; the query string (?next=...) is kept.
     path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("cms/", include(wagtailadmin_urls)),
@@ -37,7 +41,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or settings.SERVE_MEDIA:
+    # Uploaded files with safe headers where no proxy serves them (dev, tests); nginx in production.
+    from django.urls import re_path
 
-    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+    urlpatterns = [re_path(r"^media/(?P<path>.*)$", media_serve, name="media")] + urlpatterns

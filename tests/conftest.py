@@ -125,8 +125,21 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A browser tab. Every browser test also fails on a Content-Security-Policy violation
+    (an inline script or style, a source the policy does not allow), reported by the browser
+    as a console error."""
     context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    violations = []
+    tab.on(
+        "console",
+        lambda message: (
+            violations.append(f"{tab.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield tab
     context.close()
+    assert not violations, "CSP violations:\n" + "\n".join(violations)

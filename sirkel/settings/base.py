@@ -5,8 +5,10 @@ the environment does not set them."""
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
     # Third party
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "csp",
     "ninja",
     "django_filters",
     "django_tasks",
@@ -91,7 +95,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -102,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.security.StaffMfaMiddleware",
+    "core.ratelimit.RateLimitMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -120,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chat.context_processors.unread",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -199,6 +208,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Offline: leaked-password patterns (keyboard walks, repeats, a common word + digits).
+    {"NAME": "accounts.passwords.CommonPatternValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
@@ -221,6 +232,29 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sirkel] "
+# allauth's rate limits count in the default cache (Redis): shared by every process.
+# Two-factor authentication (accounts/security.py says who must use it).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Sirkel"
+MFA_REQUIRED_URL_PREFIXES = ["/cms/"]
+# Every view of a lending hub's desk (sharing/urls.py, "sentral/<hub>/..."; a test checks the list
+# covers them all) and the item screens hub staff use for their hub's items. Those are shared with
+# residents lending their own things, who are not asked for MFA (only staff are).
+MFA_REQUIRED_VIEW_NAMES = [
+    "sharing:hub",
+    "sharing:decide",
+    "sharing:hub_check_out",
+    "sharing:hub_check_in",
+    "sharing:hub_message",
+    "sharing:hub_refer",
+    "sharing:hub_repaired",
+    "sharing:hub_reports",
+    "sharing:hub_overdue_csv",
+    "sharing:item_edit",
+    "sharing:item_photos",
+    "sharing:item_withdraw",
+    "sharing:item_relist",
+]
 
 # --- Email ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -299,6 +333,69 @@ MAP_MAX_PINS = 500
 # --- API ------------------------------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100
 
+# --- Security headers and abuse limits (core/security.py, core/ratelimit.py) ---------------------
+_tile_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL))
+_tile_sources = [_tile_origin.replace("{s}.", "")] + (
+    [_tile_origin.replace("{s}.", "*.")] if "{s}." in _tile_origin else []
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        # Scripts from our origin or with the request's nonce ({{ request.csp_nonce }}); never
+        # 'unsafe-inline' (tests/core/test_security.py checks every template).
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_sources],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The Wagtail admin's templates carry inline scripts and styles (docs/decisions/0009).
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "frame-src": ["'self'"],  # page previews
+        "frame-ancestors": ["'self'"],
+    }
+}
+# No Gravatar in the admin: it would send a hash of every staff member's email to a third party,
+# and its images are not allowed by img-src. Wagtail shows its default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Pages loading one of these get Permissions-Policy geolocation=(self); all others none.
+GEOLOCATION_SCRIPTS = ["js/location-picker"]
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Per user (or API token) and per IP, "count/seconds", in the Redis cache (core/ratelimit.py).
+# Benchmarks, which send everything from one loopback address, turn them off.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+RATE_LIMITS = {
+    "write": {
+        "user": os.environ.get("RATE_LIMIT_WRITE_USER", "60/60"),
+        "ip": os.environ.get("RATE_LIMIT_WRITE_IP", "120/60"),
+    },
+    "search": {
+        "user": os.environ.get("RATE_LIMIT_SEARCH_USER", "120/60"),
+        "ip": os.environ.get("RATE_LIMIT_SEARCH_IP", "240/60"),
+    },
+    "admin_write": {"user": "600/60", "ip": "600/60"},
+}
+# Wagtail documents through Wagtail's view (privacy checks), downloaded unless PDF/plain text.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# /media/ served by Django (core.security.media_serve) where no proxy does it: dev and tests.
+SERVE_MEDIA = env_bool("SERVE_MEDIA")
+
+# --- Observability (core/observability.py) --------------------------------------------------------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+
 SILENCED_SYSTEM_CHECKS = [
     # Debian 12 ships GDAL 3.6, older than GeoDjango 5.2's tested minimum; the parts we use
     # (points, geography distance) work on it. Remove when the base image moves to Debian 13.
@@ -308,7 +405,22 @@ SILENCED_SYSTEM_CHECKS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }

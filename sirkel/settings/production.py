@@ -1,5 +1,6 @@
 """Production: every secret and endpoint from the environment; refuses to start without them."""
 
+import copy
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -28,3 +29,31 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # Behind the proxy (nginx in compose.yaml), allauth's per-IP rate limits must use the client's
 # address from X-Forwarded-For, not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+# Cookies: Secure (above), HttpOnly where JavaScript never needs them, SameSite=Lax.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,  # noqa: F405
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},  # noqa: F405
+}
+# One JSON object a line, with the request id (core/observability.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOGGING = copy.deepcopy(LOGGING)  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "text"
+
+# Optional error reporting: only when SENTRY_DSN is set and sentry-sdk is installed.
+if os.environ.get("SENTRY_DSN"):
+    try:
+        import sentry_sdk
+    except ImportError:
+        import logging
+
+        logging.getLogger(__name__).warning("SENTRY_DSN is set but sentry-sdk is not installed.")
+    else:
+        sentry_sdk.init(
+            dsn=os.environ["SENTRY_DSN"],
+            environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+            traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+            send_default_pii=False,  # residents' data stays here
+        )

@@ -50,3 +50,6 @@ if os.environ.get("SIRKEL_LIVE_SERVER"):
     # The Daphne process the tests start: tests flush tables between live tests, which gives
     # content types new ids, so this process must not keep them cached between requests.
     MIDDLEWARE = ["tests.live.ForgetCachedContentTypesMiddleware", *MIDDLEWARE]  # noqa: F405
+SERVE_MEDIA = True
+# axe-core for the accessibility checks of the browser tests, loaded from our own origin (CSP).
+STATICFILES_DIRS = [*STATICFILES_DIRS, ("vendor/axe-core", NODE_MODULES / "axe-core")]  # noqa: F405

@@ -95,6 +95,22 @@ def test_a_page_type_can_opt_out(client, about, monkeypatch):
     assert "X-Page-Cache" not in client.get("/om/")
 
 
+def test_a_page_that_used_the_csp_nonce_is_never_replayed(client, about, monkeypatch):
+    rendered = ContentPage.get_context
+
+    def reading_the_nonce(self, request, *args, **kwargs):
+        context = rendered(self, request, *args, **kwargs)
+        context["nonce"] = str(request.csp_nonce)  # as a template with a nonced <script> does
+        return context
+
+    monkeypatch.setattr(ContentPage, "get_context", reading_the_nonce)
+    first = client.get("/om/")
+    second = client.get("/om/")
+
+    assert "'nonce-" in first["Content-Security-Policy"]
+    assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+
+
 def test_the_setting_turns_the_cache_off(client, about, settings, monkeypatch):
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/om/")
