@@ -10,6 +10,7 @@ class SharingConfig(AppConfig):
     verbose_name = _("Lending")
 
     def ready(self) -> None:
+        from accounts.security import register_staff_check
         from core import crosslinks
         from core.periodic import register
         from sharing.selectors import borrow_instead_offers
@@ -41,3 +42,6 @@ class SharingConfig(AppConfig):
                 can_discuss=can_discuss_item,
             )
         )
+
+        # Hub staff must use two-factor authentication on the hub desk (accounts/security.py).
+        register_staff_check(lambda user: user.staffed_hubs.exists())

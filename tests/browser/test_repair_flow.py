@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import Role, User
 from accounts.services import user_add_role
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.support import assert_no_axe_violations, sent_mail, sign_in
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ def test_signup_profile_approval_search_review_and_answer(live_site, page):
     page.get_by_text("Sent for approval.").wait_for()
 
     # An editor approves it in the Wagtail admin.
-    editor = UserFactory(profile__display_name="Eli Editor")
+    editor = StaffFactory(profile__display_name="Eli Editor")  # the admin requires MFA
     user_add_role(user=editor, role=Role.EDITOR)
     page.context.clear_cookies()
     sign_in(page, live_site, editor)

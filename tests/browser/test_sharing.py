@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from sharing.models import Reservation
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.sharing.conftest import days_ahead, make_hub, make_item
 from tests.support import assert_no_axe_violations, sign_in
 
@@ -22,7 +22,7 @@ def _next_month_day(today: date, day: int) -> date:
 
 
 def test_find_book_with_the_keyboard_and_approve(live_site, browser):
-    staff = UserFactory(profile__display_name="Siri i utlånet")
+    staff = StaffFactory(profile__display_name="Siri i utlånet")  # the hub desk requires MFA
     resident = UserFactory(profile__display_name="Kari")
     hub = make_hub(staff=[staff], rules="Lever kajakken skylt og tørr.")
     make_item(

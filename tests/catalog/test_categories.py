@@ -78,10 +78,10 @@ def test_api_lists_categories_in_the_requested_language(client, db, language, na
 def test_editor_can_edit_categories_in_the_admin(client, site):
     from accounts.models import Role
     from accounts.services import roles_ensure, user_add_role
-    from tests.factories import UserFactory
+    from tests.factories import StaffFactory, UserFactory
 
     roles_ensure()
-    editor = UserFactory()
+    editor = StaffFactory()  # the admin requires MFA
     user_add_role(user=editor, role=Role.EDITOR)
     client.force_login(editor)
     bikes = Category.objects.get(slug="bikes")

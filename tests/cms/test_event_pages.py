@@ -14,7 +14,7 @@ from accounts.services import roles_ensure, user_add_role
 from cms.events.models import EventIndexPage, EventPage, EventRegistration, StationSchedulePage
 from cms.events.services import RegistrationData, registration_create
 from cms.models import HomePage
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.factories.events import days_ahead, make_event, make_event_index, oslo
 from tests.support import login
 
@@ -94,7 +94,7 @@ def test_an_event_without_point_or_place_is_refused_with_a_message(index):
 
 
 def test_an_editor_creates_an_event_in_the_admin_typing_the_point(index):
-    admin = UserFactory(is_superuser=True, is_staff=True)
+    admin = StaffFactory(is_superuser=True, is_staff=True)
     client = login(admin)
     start = days_ahead(10)
     data = nested_form_data(
@@ -126,7 +126,7 @@ def test_an_editor_creates_an_event_in_the_admin_typing_the_point(index):
 
 
 def test_a_bad_point_in_the_admin_is_a_form_error(index):
-    client = login(UserFactory(is_superuser=True, is_staff=True))
+    client = login(StaffFactory(is_superuser=True, is_staff=True))
     start = days_ahead(10)
     data = nested_form_data(
         {
@@ -366,7 +366,7 @@ def test_a_station_stop_time_is_norwegian_wall_clock(site):
 
 
 def test_the_admin_links_an_events_registration_list_for_editors(index):
-    admin = UserFactory(is_superuser=True, is_staff=True)
+    admin = StaffFactory(is_superuser=True, is_staff=True)
     event = make_event(index, capacity=5)
     html = login(admin).get(f"/cms/pages/{index.pk}/").content.decode()
     assert f'href="{event.url}pameldte/"' in html

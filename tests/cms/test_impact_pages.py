@@ -15,6 +15,7 @@ from cms.impact_pages import ImpactDashboardPage, ImpactMethodPage
 from cms.models import HomePage
 from cms.services import impact_pages_ensure
 from tests.catalog.impact_support import FACTORS, complete_giveaway, complete_loan, log_repair, set_factor
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -187,10 +188,11 @@ class TestImpactPageTypes(WagtailPageTestCase):
         from cms.services import site_ensure
 
         dashboard, method = impact_pages_ensure(site_ensure())
+        editor = StaffFactory(is_superuser=True, is_staff=True)  # the admin requires MFA
         self.assertPageIsRenderable(dashboard)
         self.assertPageIsRenderable(method)
         for page in (dashboard, method):
             data = nested_form_data(
                 {"title": page.title, "slug": page.slug, "intro": "Ny ingress", "body": streamfield([])}
             )
-            self.assertPageIsEditable(page, post_data=data)
+            self.assertPageIsEditable(page, post_data=data, user=editor)

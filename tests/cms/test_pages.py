@@ -7,7 +7,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from cms.blocks import BodyBlock, CallToActionBlock, HeadingBlock, ParagraphBlock
 from cms.models import HomePage, StandardPage
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 
 
 class LinkCollector(HTMLParser):
@@ -76,7 +76,7 @@ def test_standard_page_can_only_live_under_home_or_standard(site):
 
 @pytest.fixture
 def editor_client(site):
-    admin = UserFactory(is_superuser=True, is_staff=True)
+    admin = StaffFactory(is_superuser=True, is_staff=True)
     client = Client()
     client.force_login(admin)
     return client
@@ -157,7 +157,7 @@ def role_client(site, roles):
     from accounts.services import user_add_role
 
     def make(role: Role) -> Client:
-        user = UserFactory()
+        user = StaffFactory()  # the admin requires MFA of staff roles (harmless for residents)
         user_add_role(user=user, role=role)
         client = Client()
         client.force_login(user)

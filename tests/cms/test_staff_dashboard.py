@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import user_add_role
-from tests.factories import UserFactory, make_listing
+from tests.factories import StaffFactory, UserFactory, make_listing
 
 pytestmark = pytest.mark.django_db
 
 
 def staff_client(client, role):
-    user = UserFactory(is_staff=True)
+    user = StaffFactory(is_staff=True)  # the admin requires MFA
     user_add_role(user=user, role=role)
     client.force_login(user)
     return client

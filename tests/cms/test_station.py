@@ -8,7 +8,7 @@ import pytest
 
 from cms.events.selectors import stop_next_near, stops_upcoming
 from places.geo import GeoQuery, make_point
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.factories.events import days_ahead, make_station
 from tests.support import login
 
@@ -107,7 +107,7 @@ def test_the_admin_saves_stops_with_a_typed_point_or_a_place(site, places):
     from cms.events.models import StationSchedulePage
     from places.models import Place
 
-    client = login(UserFactory(is_superuser=True, is_staff=True))
+    client = login(StaffFactory(is_superuser=True, is_staff=True))
     day = days_ahead(5)
     data = nested_form_data(
         {

@@ -10,7 +10,7 @@ from accounts.services import user_add_role
 from cms.demo_translations import demo_translations_ensure
 from cms.models import StandardPage
 from tests.cms.seo_html import parse_head
-from tests.factories import UserFactory
+from tests.factories import StaffFactory
 
 
 def _publish_under(parent, **fields) -> StandardPage:
@@ -130,7 +130,7 @@ def test_an_editor_translates_a_page_from_the_admin(site, guide):
     from accounts.services import roles_ensure
 
     roles_ensure()
-    editor = UserFactory(is_staff=True)
+    editor = StaffFactory(is_staff=True)  # the admin requires MFA
     user_add_role(user=editor, role=Role.EDITOR)
     client = Client()
     client.force_login(editor)
@@ -151,7 +151,7 @@ def test_a_moderator_cannot_translate_pages(site, guide):
     from accounts.services import roles_ensure
 
     roles_ensure()
-    moderator = UserFactory(is_staff=True)
+    moderator = StaffFactory(is_staff=True)
     user_add_role(user=moderator, role=Role.MODERATOR)
     client = Client()
     client.force_login(moderator)

@@ -63,3 +63,30 @@ def make_listing(
         **extra,
     )
     return listing_create(owner=owner or UserFactory(), data=data, publish=publish)
+
+
+def mfa_enable(user, secret: str | None = None):
+    """Give `user` an authenticator app (TOTP) as allauth's set-up does, and return the secret,
+    from which `totp_code(secret)` makes the current code. Staff need one for staff screens."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None:  # already set up (a user may be staff of two hubs)
+        return existing.data["secret"]
+    secret = secret or generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+
+
+def StaffFactory(**kwargs):
+    """A user who may open staff screens: MFA already set up."""
+    user = UserFactory(**kwargs)
+    mfa_enable(user)
+    return user

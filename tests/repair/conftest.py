@@ -2,7 +2,7 @@ import pytest
 
 from accounts.models import Role
 from accounts.services import roles_ensure, user_add_role
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.support import login
 
 
@@ -20,6 +20,6 @@ def owner_client(owner):
 @pytest.fixture
 def editor(db):
     roles_ensure()
-    user = UserFactory(profile__display_name="Eli")
+    user = StaffFactory(profile__display_name="Eli")  # the admin requires MFA
     user_add_role(user=user, role=Role.EDITOR)
     return user

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from places.geo import make_point
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory, mfa_enable
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -29,6 +29,7 @@ def make_hub(name="Fornebu utlånssentral", *, staff=(), lat=59.8960, lon=10.627
     )
     for user in staff:
         HubStaff.objects.create(hub=hub, user=user)
+        mfa_enable(user)  # hub staff must use MFA on the hub desk (accounts/security.py)
     return hub
 
 
@@ -53,7 +54,7 @@ def _english_messages():
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(profile__display_name="Siri i utlånet")
+    return StaffFactory(profile__display_name="Siri i utlånet")  # the hub desk requires MFA
 
 
 @pytest.fixture

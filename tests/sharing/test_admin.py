@@ -7,7 +7,7 @@ from accounts.models import Role
 from accounts.services import user_add_role
 from catalog.models import Category
 from sharing.models import Hub, Item, Unit
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.sharing.conftest import days_ahead, make_hub, make_item
 from tests.support import login
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("site", "roles")
 
 @pytest.fixture
 def editor(db):
-    user = UserFactory()
+    user = StaffFactory()  # the admin requires MFA
     user_add_role(user=user, role=Role.EDITOR)
     return user
 

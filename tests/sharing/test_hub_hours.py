@@ -9,7 +9,7 @@ from django.test import Client
 from places.opening_hours import Interval
 from sharing.models import HubHoursException
 from sharing.services import ReservationError, hub_hours_set, reservation_create, reservation_extend
-from tests.factories import UserFactory
+from tests.factories import StaffFactory
 from tests.sharing.conftest import days_ahead, make_item
 
 WEEKDAYS_10_TO_18 = [Interval(day, time(10), time(18)) for day in range(5)]
@@ -93,7 +93,7 @@ def test_the_admin_saves_the_hours(open_weekdays, site, roles):
     from accounts.services import user_add_role
     from tests.support import login
 
-    editor = UserFactory()
+    editor = StaffFactory()  # the admin requires MFA
     user_add_role(user=editor, role=Role.EDITOR)
     hub = open_weekdays
     form = {
