@@ -7,8 +7,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.selectors import audit_entries_for
 from chat import services
-from chat.models import ConversationAccess, ConversationReport
+from chat.models import ConversationReport
 
 
 def _moderator(request):
@@ -38,9 +39,9 @@ def conversation(request, conversation_id: int):
         "conversation": found,
         "messages_list": found.messages.select_related("sender__profile").order_by("id"),
         "reports": found.reports.select_related("reporter__profile"),
-        "accesses": ConversationAccess.objects.filter(conversation=found).select_related(
-            "moderator__profile"
-        )[:50],
+        "accesses": audit_entries_for(found)
+        .filter(action="read_conversation")
+        .select_related("actor__profile")[:50],
         "title": _("Reported conversation"),
     }
     return TemplateResponse(request, "chat/admin/conversation.html", context)

@@ -111,7 +111,7 @@ class Block(models.Model):
 
 class ConversationReport(models.Model):
     """A participant asks the moderators to look at a conversation. Moderators can read only
-    reported conversations, and every time they do it is logged (ConversationAccess)."""
+    reported conversations, and every time they do it is logged (accounts.AuditEntry)."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
@@ -128,19 +128,3 @@ class ConversationReport(models.Model):
 
     def __str__(self) -> str:
         return f"report on {self.conversation_id}"
-
-
-class ConversationAccess(models.Model):
-    """A moderator opened a reported conversation: who, which, when."""
-
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
-    accessed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-accessed_at"]
-
-    def __str__(self) -> str:
-        return f"{self.moderator_id} read {self.conversation_id}"

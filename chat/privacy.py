@@ -133,11 +133,6 @@ def provider() -> Provider:
             "chat.Block.blocked",
             "chat.ConversationReport.reporter",
         ),
-        kept={
-            "chat.ConversationAccess.moderator": (
-                "Every time a moderator reads a reported conversation is logged; the account is emptied."
-            ),
-        },
         notices=(
             Notice(
                 what=_("Your conversations: the messages you sent and received, and how far you have read."),

@@ -16,11 +16,11 @@ from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import audit_record
 from chat.models import (
     MAX_MESSAGE_LENGTH,
     Block,
     Conversation,
-    ConversationAccess,
     ConversationReport,
     Message,
     ReadState,
@@ -382,5 +382,5 @@ def conversation_open_for_moderation(*, moderator, conversation_id: int) -> Conv
     """A moderator reads a conversation only if it has been reported; each read is logged."""
     conversation = Conversation.objects.filter(pk=conversation_id, reports__isnull=False).distinct().first()
     if conversation is not None:
-        ConversationAccess.objects.create(moderator=moderator, conversation=conversation)
+        audit_record(actor=moderator, action="read_conversation", target=conversation)
     return conversation

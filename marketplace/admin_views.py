@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from accounts.selectors import audit_entries_about
 from marketplace import services
-from marketplace.models import Listing, ListingReport, ModerationLog
+from marketplace.models import Listing, ListingReport
 from marketplace.permissions import is_moderator
 
 
@@ -68,9 +69,7 @@ def listing_moderation(request, listing_id: int):
     context = {
         "listing": listing,
         "reports": listing.reports.select_related("reporter__profile", "handled_by").order_by("-created_at"),
-        "log": ModerationLog.objects.filter(Q(listing=listing) | Q(user=listing.owner)).select_related(
-            "moderator"
-        )[:50],
+        "log": audit_entries_about(targets=[listing], subject=listing.owner)[:50],
         "title": _("Moderate listing"),
     }
     return TemplateResponse(request, "marketplace/admin/listing.html", context)

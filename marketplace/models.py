@@ -280,29 +280,6 @@ class ListingReport(models.Model):
         return f"{self.get_reason_display()}: {self.listing}"
 
 
-class ModerationLog(models.Model):
-    """Who did what to which listing or user, and when: every moderator action is recorded."""
-
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    action = models.CharField(max_length=30)
-    listing = models.ForeignKey(Listing, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("moderation log entry")
-        verbose_name_plural = _("moderation log")
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
-
-
 FEEDBACK_BLIND_PERIOD = timedelta(days=14)
 
 

@@ -166,14 +166,6 @@ def provider() -> Provider:
             "marketplace.ExchangeFeedback.author",
             "marketplace.ExchangeFeedback.subject",
         ),
-        kept={
-            "marketplace.ModerationLog.moderator": (
-                "Moderators' actions are audit-logged; the account is emptied."
-            ),
-            "marketplace.ModerationLog.user": (
-                "The record that a moderator acted on an account; it names only the emptied account."
-            ),
-        },
         notices=(
             Notice(
                 what=_(

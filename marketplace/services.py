@@ -1,6 +1,7 @@
 """Every write to listings. Keyword-only arguments; side effects on commit."""
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.notify import absolute_url, reverse_in, send_to_user
+from accounts.selectors import audit_entries_for
+from accounts.services import audit_record
 from catalog.models import Category
 from catalog.services import impact_record
 from chat.selectors import conversation_between
@@ -35,7 +38,6 @@ from marketplace.models import (
     Listing,
     ListingImage,
     ListingReport,
-    ModerationLog,
     SavedSearch,
     SavedSearchHit,
 )
@@ -106,7 +108,44 @@ def listing_create(
     if publish:
         _publish(listing)
     listing.save()
+    _hold_if_spam_like(listing)
     return listing
+
+
+# --- Spam heuristic: a new account's first listings with links wait for a moderator -------------
+
+NEW_ACCOUNT_LISTINGS = 3  # an account's first this many listings are checked
+_LINK = re.compile(
+    r"(https?://|www\.|\b[a-z0-9-]+\.(?:com|net|org|info|biz|io|xyz|top|ru|cn|shop|site|online|no)\b)",
+    re.IGNORECASE,
+)
+
+
+def contains_link(*texts: str) -> bool:
+    return any(_LINK.search(text or "") for text in texts)
+
+
+def _hold_if_spam_like(listing: Listing) -> None:
+    """Hide the listing until a moderator looks, when a new account puts links in it. It goes
+    into the moderators' queue as an automatic report (reporter empty); restoring it there
+    publishes it."""
+    if listing.hidden_at is not None:
+        return
+    if not contains_link(listing.title, listing.description, listing.wants, listing.pickup_notes):
+        return
+    if Listing.objects.filter(owner_id=listing.owner_id).count() > NEW_ACCOUNT_LISTINGS:
+        return
+    if audit_entries_for(listing).filter(action="restore_listing").exists():
+        return  # a moderator has looked at it already
+    listing.hidden_at = timezone.now()
+    listing.hidden_reason = _("Waiting for a moderator: new accounts' listings with links are checked first.")
+    listing.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    ListingReport.objects.create(
+        listing=listing,
+        reporter=None,
+        reason=ListingReport.Reason.SPAM,
+        text="Automatic: a new account's listing contains a link.",
+    )
 
 
 @transaction.atomic
@@ -120,6 +159,7 @@ def listing_update(*, listing: Listing, changes: dict) -> Listing:
     if listing.kind != Listing.Kind.SWAP:
         listing.wants = ""
     listing.save()
+    _hold_if_spam_like(listing)
     return listing
 
 
@@ -494,8 +534,14 @@ def report_create(*, reporter, listing: Listing, reason: str, text: str = "") ->
 
 
 def _log(moderator, action: str, *, listing=None, user=None, note: str = "") -> None:
-    ModerationLog.objects.create(
-        moderator=moderator, action=action, listing=listing, user=user, note=note[:500]
+    """Into the site's one audit log (accounts.AuditEntry): the listing, or else the user, is
+    what was acted on; the user is who it concerns."""
+    audit_record(
+        actor=moderator,
+        action=action,
+        target=listing if listing is not None else user,
+        subject=user,
+        note=note,
     )
 
 

@@ -1,7 +1,7 @@
 """The editors' and moderators' screens in the Wagtail admin: profiles waiting for approval and
 what can be done to a profile (approve, send back with a reason, suspend, reinstate, the badge
 with its criteria), ownership claims, and reported reviews (hide / dismiss). Every action is in
-the audit log (repair.models.RepairAuditLog)."""
+the audit log (accounts.AuditEntry)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied

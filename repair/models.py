@@ -318,29 +318,6 @@ class ReviewReport(models.Model):
         return f"{self.get_reason_display()}: {self.review_id}"
 
 
-class RepairAuditLog(models.Model):
-    """Who did what to which profile or review, and when: every editor and moderator action."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    action = models.CharField(max_length=30)
-    repairer = models.ForeignKey(
-        Repairer, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_log"
-    )
-    review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("repair audit log entry")
-        verbose_name_plural = _("repair audit log")
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
-
-
 class QuoteRequest(models.Model):
     """ "Be om pristilbud": a resident describes a problem to a business; it opens (or reopens)
     the chat conversation with them, where the request is the first message."""

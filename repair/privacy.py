@@ -118,11 +118,6 @@ def provider() -> Provider:
             "repair.Repairer_owners.user",
             "repair.Repairer.verified_by",
         ),
-        kept={
-            "repair.RepairAuditLog.actor": (
-                "Editors' and moderators' actions are audit-logged; the account is emptied."
-            ),
-        },
         notices=(
             Notice(
                 what=_("Reviews you wrote of repair businesses."),

@@ -12,13 +12,14 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Query
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from accounts.models import AuditEntry
+from accounts.selectors import audit_entries_about, audit_entries_for
 from catalog.models import Category
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from places.geo import GeoQuery
 from places.opening_hours import OpeningHours, display, open_at_condition
 from repair.models import (
     OwnershipClaim,
-    RepairAuditLog,
     Repairer,
     RepairerHours,
     RepairerHoursException,
@@ -240,15 +241,11 @@ def reviews_reported() -> QuerySet[Review]:
     )
 
 
-def audit_log_of(
-    *, repairer: Repairer | None = None, review: Review | None = None
-) -> QuerySet[RepairAuditLog]:
-    entries = RepairAuditLog.objects.select_related("actor__profile")
+def audit_log_of(*, repairer: Repairer | None = None, review: Review | None = None) -> QuerySet[AuditEntry]:
+    """The audit log (accounts.AuditEntry) of one review, or of a profile and its reviews."""
     if review is not None:
-        entries = entries.filter(review=review)
-    if repairer is not None:
-        entries = entries.filter(repairer=repairer)
-    return entries[:50]
+        return audit_entries_for(review)[:50]
+    return audit_entries_about(targets=[repairer], within=[Review.objects.filter(repairer=repairer)])[:50]
 
 
 def claims_pending() -> QuerySet[OwnershipClaim]:

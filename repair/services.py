@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import AuditEntry, Role
 from accounts.notify import absolute_url, reverse_in, send_to_user
-from accounts.services import user_add_role
+from accounts.services import audit_record, user_add_role
 from catalog.models import Category
 from catalog.services import impact_record
 from core.images import (
@@ -39,7 +39,6 @@ from repair.models import (
     OwnershipClaim,
     QuoteRequest,
     QuoteRequestPhoto,
-    RepairAuditLog,
     Repairer,
     RepairerHours,
     RepairerPhoto,
@@ -442,14 +441,20 @@ MAX_REPORTS_PER_DAY = REPORTS_PER_DAY
 def audit(
     actor, action: str, *, repairer: Repairer | None = None, review: Review | None = None, note: str = ""
 ) -> None:
-    """Record who did what (every editor and moderator action on profiles and reviews)."""
-    RepairAuditLog.objects.create(
-        actor=actor,
-        action=action,
-        repairer=repairer if repairer is not None else (review.repairer if review is not None else None),
-        review=review,
-        note=note[:500],
-    )
+    """Record who did what (every editor and moderator action on profiles and reviews, and
+    owners' invitations) in the site's one audit log (accounts.AuditEntry). A review's entry
+    concerns its author; audit_log_of(repairer=...) finds it through the review."""
+    if review is not None:
+        audit_record(
+            actor=actor,
+            action=action,
+            target=review,
+            subject=review.author,
+            note=note,
+            label=f"{review.repairer.name}: {review.rating}/5",
+        )
+    else:
+        audit_record(actor=actor, action=action, target=repairer, note=note)
 
 
 def review_report_create(*, reporter, review: Review, reason: str, text: str = "") -> ReviewReport:
@@ -784,7 +789,7 @@ def coowner_invite(*, owner, repairer: Repairer, email: str) -> None:
     if repairer.owners.filter(email__iexact=email).exists():
         raise RepairerError(_("That person is already an owner."), field="email")
     since = timezone.now() - timedelta(days=1)
-    if RepairAuditLog.objects.filter(actor=owner, action="invite_owner", created_at__gte=since).count() >= 10:
+    if AuditEntry.objects.filter(actor=owner, action="invite_owner", created_at__gte=since).count() >= 10:
         raise RepairerError(_("You can send at most %(n)s invitations a day.") % {"n": 10}, status=429)
     audit(owner, "invite_owner", repairer=repairer, note=email)
     url = absolute_url(

@@ -2,11 +2,11 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from accounts.models import Role
+from accounts.models import AuditEntry, Role
 from accounts.services import roles_ensure, user_add_role
-from marketplace.models import Listing, ListingReport, ModerationLog
+from marketplace.models import Listing, ListingReport
 from marketplace.services import MAX_REPORTS_PER_DAY
-from tests.factories import UserFactory, make_listing
+from tests.factories import UserFactory, make_listing, mfa_enable
 from tests.support import login
 
 pytestmark = pytest.mark.usefixtures("places", "site")
@@ -20,6 +20,7 @@ def moderator(db):
     roles_ensure()
     user = UserFactory(profile__display_name="Mona")
     user_add_role(user=user, role=Role.MODERATOR)
+    mfa_enable(user)  # staff screens require it
     return user
 
 
@@ -65,7 +66,7 @@ def test_moderator_sees_the_queue_and_hides_a_listing_and_the_owner_is_told(
     listing.refresh_from_db()
     assert listing.hidden_at and listing.hidden_reason == REASON
     assert ListingReport.objects.get().outcome == "hidden"
-    assert ModerationLog.objects.get().action == "hide_listing"
+    assert AuditEntry.objects.get().action == "hide_listing"
     assert mail.outbox[-1].to == [listing.owner.email] and REASON in mail.outbox[-1].body
     # Hidden for everyone else, still visible to the owner with the reason.
     assert Client().get(f"/gis-bort/{listing.pk}/").status_code == 404
@@ -92,6 +93,7 @@ def test_residents_and_editors_cannot_moderate(db):
     listing = make_listing()
     editor = UserFactory()
     user_add_role(user=editor, role=Role.EDITOR)
+    mfa_enable(editor)  # refused for being an editor, not for want of MFA
     for user in (UserFactory(), editor):
         response = login(user).post(
             f"/cms/moderering/annonse/{listing.pk}/", {"action": "hide", "reason": "x"}

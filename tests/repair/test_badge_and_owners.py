@@ -8,7 +8,8 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import translation
 
-from repair.models import OwnershipClaim, RepairAuditLog, Repairer
+from accounts.models import AuditEntry
+from repair.models import OwnershipClaim, Repairer
 from repair.selectors import badge_criteria
 from repair.services import (
     RepairerData,
@@ -77,7 +78,7 @@ def test_only_editors_set_the_badge_in_the_admin_and_it_is_audited(owner, editor
     login(editor).post(f"/cms/reparatorer/{repairer.pk}/", {"action": "verify"})
     repairer.refresh_from_db()
     assert repairer.verified and repairer.verified_by == editor
-    entry = RepairAuditLog.objects.get(action="verify")
+    entry = AuditEntry.objects.get(action="verify")
     assert entry.actor == editor and "warranty=no" in entry.note
 
 
@@ -143,7 +144,7 @@ def test_a_claim_approved_by_an_editor_makes_the_claimant_an_owner(
     with pytest.raises(RepairerError) as refused:
         claim_decide(editor=editor, claim=claim, approve=True)
     assert refused.value.status == 409
-    assert RepairAuditLog.objects.get(action="approve_claim").actor == editor
+    assert AuditEntry.objects.get(action="approve_claim").actor == editor
 
 
 def test_owned_profiles_cannot_be_claimed_and_claims_need_a_message(db):
