@@ -62,8 +62,14 @@ case "$role" in
     port=${PORT:-8000}
     echo "$port" >"$health_port_file"
     # No --preload: each worker must open its own database pool after the fork.
+    # Prometheus multi-process mode (docs/operations.md): start from an empty directory.
+    if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+      rm -rf "${PROMETHEUS_MULTIPROC_DIR:?}"/* 2>/dev/null || true
+      mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    fi
     # GUNICORN_CMD_ARGS (read by gunicorn itself) can add or override options.
     exec "$py" -m gunicorn sirkel.wsgi:application \
+      --config python:sirkel.gunicorn_conf \
       --bind "0.0.0.0:$port" \
       --workers "${WEB_CONCURRENCY:-3}" \
       --timeout "${GUNICORN_TIMEOUT:-30}" \

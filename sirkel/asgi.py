@@ -13,10 +13,14 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from chat.middleware import SessionUserMiddleware  # noqa: E402  (needs the app registry)
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from core.observability import WebSocketMetricsMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(SessionUserMiddleware(URLRouter(websocket_urlpatterns))),
+        # Open sockets are counted for /metrics (core.observability).
+        "websocket": WebSocketMetricsMiddleware(
+            AllowedHostsOriginValidator(SessionUserMiddleware(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -37,3 +37,32 @@ def healthz(request):
         "redis": "ok" if cache else "error",
     }
     return JsonResponse(body, status=200 if database and cache else 503)
+
+
+def _migrations_applied() -> bool:
+    """True when every migration on disk is recorded as applied in the database."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        targets = executor.loader.graph.leaf_nodes()
+        return not executor.migration_plan(targets)
+    except Exception:
+        return False
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness: the process may take traffic when PostgreSQL and Redis answer and the
+    database schema matches the code (no unapplied migrations). 503 with what is missing."""
+    database, cache = _database_ok(), _redis_ok()
+    migrations = database and _migrations_applied()
+    ready = database and cache and migrations
+    body = {
+        "status": "ok" if ready else "error",
+        "database": "ok" if database else "error",
+        "redis": "ok" if cache else "error",
+        "migrations": "ok" if migrations else ("pending" if database else "unknown"),
+    }
+    return JsonResponse(body, status=200 if ready else 503)
