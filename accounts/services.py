@@ -4,6 +4,7 @@ import uuid
 import zipfile
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.core.files.base import File
@@ -293,6 +294,11 @@ def _accounts_export(user: User) -> privacy.ExportPart:
                 {"requested_at": e.requested_at, "status": e.status, "expires_at": e.expires_at}
                 for e in DataExport.objects.filter(user=user).order_by("pk")
             ],
+            # Which second factors are set up and when; never their secrets or codes.
+            "two_factor_authentication": [
+                {"type": a.type, "created_at": a.created_at, "last_used_at": a.last_used_at}
+                for a in Authenticator.objects.filter(user=user).order_by("pk")
+            ],
         }
     )
 
@@ -321,6 +327,7 @@ def _accounts_erase(user: User) -> None:
     EditingSession.objects.filter(user=user).delete()
     FormState.objects.filter(user=user).delete()
     PageSubscription.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     # The audit log keeps what was done and by which (emptied) account, not the address.
     AuditEntry.objects.filter(actor=user).update(actor_label=deleted_email(user.pk))
     if user.email:
@@ -349,6 +356,7 @@ ACCOUNTS_COVERS = (
     "wagtailadmin.EditingSession.user",
     "wagtailadmin.FormState.user",
     "wagtailcore.PageSubscription.user",
+    "mfa.Authenticator.user",
 )
 
 _EDITORIAL = (

@@ -347,3 +347,19 @@ def test_hub_staff_need_mfa_to_edit_their_hubs_items_but_residents_do_not(client
     own_item = make_item(owner=resident)
     client.force_login(resident)
     assert client.get(f"/en/laan/{own_item.pk}/endre/").status_code == 200
+
+
+def test_deleting_an_account_removes_its_second_factors_and_its_address_from_the_audit_log(db):
+    from accounts.models import AuditEntry
+    from accounts.services import account_delete, audit_record
+
+    moderator, invited = UserFactory(), UserFactory()
+    mfa_enable(moderator)
+    audit_record(actor=moderator, action="invite_owner", note=invited.email)
+    email = moderator.email
+    account_delete(user=moderator)
+    account_delete(user=invited)
+    assert not Authenticator.objects.filter(user=moderator).exists()
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action) == (moderator, "invite_owner")  # the emptied account
+    assert email not in entry.actor_label and entry.note == ""
