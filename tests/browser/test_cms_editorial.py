@@ -18,7 +18,7 @@ from accounts.models import Role
 from accounts.services import user_add_role
 from cms.models import GuidePage, NewsIndexPage, NewsPage, StandardPage, TopicIndexPage
 from cms.services import impact_pages_ensure
-from tests.factories import UserFactory, make_listing
+from tests.factories import StaffFactory, make_listing
 from tests.factories.events import BEKKESTUA, days_ahead, make_event, make_event_index, make_station
 from tests.support import assert_no_axe_violations, sign_in
 
@@ -32,7 +32,7 @@ def _publish(parent, page):
 
 
 def _staff(role: Role, name: str):
-    user = UserFactory(is_staff=True, profile__display_name=name)
+    user = StaffFactory(is_staff=True, profile__display_name=name)  # the admin requires MFA
     user_add_role(user=user, role=role)
     # The admin in English, so that the test reads Wagtail's own labels in one language.
     profile = UserProfile.get_for_user(user)

@@ -96,14 +96,14 @@ def test_a_page_type_can_opt_out(client, about, monkeypatch):
 
 
 def test_a_page_that_used_the_csp_nonce_is_never_replayed(client, about, monkeypatch):
-    rendered = ContentPage.get_context
+    rendered = StandardPage.get_context
 
     def reading_the_nonce(self, request, *args, **kwargs):
         context = rendered(self, request, *args, **kwargs)
         context["nonce"] = str(request.csp_nonce)  # as a template with a nonced <script> does
         return context
 
-    monkeypatch.setattr(ContentPage, "get_context", reading_the_nonce)
+    monkeypatch.setattr(StandardPage, "get_context", reading_the_nonce)
     first = client.get("/om/")
     second = client.get("/om/")
 

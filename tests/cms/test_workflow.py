@@ -13,11 +13,11 @@ from accounts.models import Role
 from accounts.services import user_add_role
 from cms.models import GuidePage, SecondEditorApprovalTask, TopicIndexPage
 from cms.tasks import pages_publish_scheduled
-from tests.factories import UserFactory
+from tests.factories import StaffFactory
 
 
 def _user(role: Role, **extra):
-    user = UserFactory(is_staff=True, **extra)
+    user = StaffFactory(is_staff=True, **extra)  # the admin requires MFA
     user_add_role(user=user, role=role)
     return user
 
