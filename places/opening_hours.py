@@ -313,6 +313,8 @@ _INTERVAL = re.compile(
 )
 _SEPARATORS = re.compile(r"\s*(?:,|;|\bog\b|\band\b|\+)\s*", re.IGNORECASE)
 _CLOSED_WORDS = {"", "-", "stengt", "closed"}
+# What format_hours writes for a whole day, so that hours shown in a form read back.
+_ALL_DAY_WORDS = {"open all day", "åpen hele døgnet", "åpent hele døgnet", "døgnåpent"}
 
 
 class HoursSyntaxError(ValueError):
@@ -339,6 +341,9 @@ def parse_day_hours(text: str) -> list[tuple[time, time]]:
     intervals = []
     for part in _SEPARATORS.split(text):
         if not part:
+            continue
+        if part.strip().lower() in _ALL_DAY_WORDS | {str(_("Open all day")).lower()}:
+            intervals.append((MIDNIGHT, MIDNIGHT))
             continue
         match = _INTERVAL.match(part)
         if match is None:
