@@ -440,22 +440,14 @@ def units_for_handover(reservation: Reservation) -> QuerySet[Unit]:
     )
 
 
-def items_of_owner(user) -> QuerySet[Item]:
-    """A resident's own items, whatever their status, with their photos."""
+def items_managed(*, owner=None, hub: Hub | None = None) -> QuerySet[Item]:
+    """The items a resident lends out (`owner`) or a hub holds (`hub`), whatever their status,
+    with their photos and units, for the screens of those who manage them."""
+    scope = {"hub": hub} if hub is not None else {"owner": owner}
     return (
-        Item.objects.filter(owner=user)
+        Item.objects.filter(**scope)
         .select_related("category")
-        .prefetch_related("photos")
-        .order_by("status", "title", "pk")
-    )
-
-
-def items_of_hub(hub: Hub) -> QuerySet[Item]:
-    """A hub's items, whatever their status, with their units (for its staff)."""
-    return (
-        Item.objects.filter(hub=hub)
-        .select_related("category")
-        .prefetch_related("units")
+        .prefetch_related("photos", "units")
         .order_by("status", "title", "pk")
     )
 

@@ -30,8 +30,7 @@ from sharing.selectors import (
     hub_opening,
     hubs_public,
     hubs_staffed_by,
-    items_of_hub,
-    items_of_owner,
+    items_managed,
     items_public,
     lends_personally,
     owner_desk,
@@ -393,7 +392,7 @@ def my_lending(request):
     """A resident's own items: approve or reject bookings, see who borrows what when."""
     context = {
         **owner_desk(request.user),
-        "items": items_of_owner(request.user).prefetch_related("units"),
+        "items": items_managed(owner=request.user),
         "today_iso": timezone.localdate().isoformat(),
     }
     return render(request, "sharing/my_lending.html", context)
@@ -440,7 +439,7 @@ def _staffed_hub(request, slug: str) -> Hub:
 def hub_staff(request, slug: str):
     hub = _staffed_hub(request, slug)
     today = timezone.localdate()
-    context = {"hub": hub, "today": today, "items": items_of_hub(hub), **hub_desk(hub, day=today)}
+    context = {"hub": hub, "today": today, "items": items_managed(hub=hub), **hub_desk(hub, day=today)}
     return render(request, "sharing/hub_staff.html", context)
 
 
