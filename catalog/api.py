@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from catalog.selectors import IMPACT_METRICS, category_list, impact_report
+from core.api import non_json_answer
 
 router = Router(tags=["categories"])
 
@@ -120,7 +121,14 @@ def impact_csv_rows() -> list[list]:
     return rows
 
 
-@impact_router.get("/impact.csv", auth=None, response={200: None})
+@impact_router.get(
+    "/impact.csv",
+    auth=None,
+    response={200: None},
+    openapi_extra=non_json_answer(
+        "text/csv", "The figures as CSV, one row per total, category, month, town and kind."
+    ),
+)
 def impact_csv(request: HttpRequest):
     """The same figures as `/impact` as CSV (UTF-8, comma-separated, one row per total,
     category, month, town and kind)."""

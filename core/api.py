@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from pydantic import AfterValidator
 
+from core.ratelimit import SEARCH_PARAMETERS, WRITE_METHODS
 from core.text import HIDDEN_CHARACTERS_MESSAGE, has_hidden_characters
 
 DEFAULT_PAGE_SIZE = 20
@@ -96,3 +97,60 @@ class PageNumberPagination(PaginationBase):
             "previous": _page_url(request, page - 1) if page > 1 else None,
             "results": list(queryset[start : start + size]),
         }
+
+
+def non_json_answer(
+    media_type: str, description: str, schema: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`openapi_extra` for an operation whose 200 is not the API's JSON (CSV, GeoJSON)."""
+    content = {media_type: {"schema": schema or {"type": "string"}}}
+    return {"responses": {200: {"description": description, "content": content}}}
+
+
+# --- What the shared layers answer, in the OpenAPI document ----------------------------------------
+
+
+def _error_answer(description: str, *, retry_after: bool = False) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    if retry_after:
+        answer["headers"] = {
+            "Retry-After": {"description": "Seconds until the limit resets.", "schema": {"type": "integer"}}
+        }
+    return answer
+
+
+def shared_answers(path: str, method: str, operation: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """The error answers an operation gets from the layers every endpoint passes through, not
+    from its own code: input validation (400), authentication and CSRF (401, 403), unknown ids
+    and pages (404) and the rate limits (429, core.ratelimit); a body over the size limit is a
+    400 too (Django refuses it first). The routers declare only what their own code answers."""
+    parameters = {p["name"] for p in operation.get("parameters", [])}
+    writes = method.upper() in WRITE_METHODS
+    answers: dict[int, dict[str, Any]] = {}
+    if parameters or "requestBody" in operation:
+        answers[400] = _error_answer("Invalid input: `errors` names the fields.")
+    if operation.get("security"):
+        answers[401] = _error_answer("Not signed in, or the token is not valid.")
+        if writes:
+            answers[403] = _error_answer("Signed in by session without a valid CSRF token, or not allowed.")
+    if "{" in path or "page" in parameters:
+        answers[404] = _error_answer("No such object, or a page beyond the last.")
+    if writes or parameters & set(SEARCH_PARAMETERS):
+        answers[429] = _error_answer("Too many requests.", retry_after=True)
+    return answers
+
+
+def document_shared_answers(schema: dict[str, Any]) -> dict[str, Any]:
+    """Adds `shared_answers` to every operation of a generated document (where the operation
+    does not declare that status itself)."""
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            declared = {int(code) for code in operation["responses"]}
+            for code, answer in shared_answers(path, method, operation).items():
+                if code not in declared:
+                    operation["responses"][code] = answer
+    schema["components"].setdefault("schemas", {}).setdefault("ErrorOut", ErrorOut.model_json_schema())
+    return schema

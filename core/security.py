@@ -7,7 +7,8 @@
 - Permissions-Policy: every powerful feature off; geolocation allowed for our own origin only on
   pages that load one of `settings.GEOLOCATION_SCRIPTS` (the location picker).
 - Uploaded media (dev and test; nginx does the same in production, deploy/nginx.conf): nosniff,
-  a sandboxing CSP, images inline with their real type and anything else as an attachment."""
+  a sandboxing CSP, images inline with their real type and anything else as an attachment.
+- A failed CSRF check: a friendly page."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import posixpath
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import Http404
+from django.shortcuts import render
 from django.views.static import serve
 
 ADMIN_PREFIX = "/cms/"
@@ -92,3 +94,10 @@ def media_serve(request, path: str):
     if posixpath.normpath(path).split("/", 1)[0] == "documents":
         raise Http404
     return media_headers(serve(request, path, document_root=settings.MEDIA_ROOT), path)
+
+
+def csrf_failure(request, reason: str = ""):
+    """settings.CSRF_FAILURE_VIEW: a page in the visitor's language that says what to do
+    (Django's own is English and technical). The API's session check is ninja's, answered as
+    JSON in sirkel/api.py."""
+    return render(request, "403_csrf.html", status=403)

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from accounts.api import auth
 from catalog.models import Category
-from core.api import ApiError, CleanStr, ErrorOut, PageNumberPagination
+from core.api import ApiError, CleanStr, ErrorOut, PageNumberPagination, non_json_answer
 from core.pagination import CappedPaginator
 from places.geo import distance_km, make_point
 from repair.filters import RepairerFilter
@@ -188,7 +188,22 @@ def repairer_list(request: HttpRequest, filters: Query[RepairerQuery]):
     return _Page(filterset.qs, lambda repairer: repairer_out(request, repairer, geo=geo, at=at))
 
 
-@router.get("/repairers.geojson", response={200: dict, 304: None}, auth=None)
+GEOJSON_SCHEMA = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+@router.get(
+    "/repairers.geojson",
+    response={200: None, 304: None},
+    auth=None,
+    openapi_extra=non_json_answer("application/geo+json", "A GeoJSON FeatureCollection.", GEOJSON_SCHEMA),
+)
 def repairer_geojson(request: HttpRequest):
     """Every published repairer as a GeoJSON FeatureCollection (RFC 7946: coordinates are
     longitude, latitude). Open data: any site may fetch it (CORS), and it is cacheable (ETag,

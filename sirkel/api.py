@@ -1,8 +1,9 @@
 """The public API at /api/v1/: one NinjaAPI, each app contributes a router. Errors follow
 API.md: `{"detail": "...", "errors": {field: [messages]}}`."""
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -10,14 +11,22 @@ from accounts.api import router as accounts_router
 from catalog.api import impact_router
 from catalog.api import router as catalog_router
 from chat.api import router as chat_router
-from core.api import ApiError, error_body
+from core.api import ApiError, document_shared_answers, error_body
 from marketplace.api import router as marketplace_router
 from places.api import router as places_router
 from places.geo import GeoParamError
 from repair.api import router as repair_router
 from sharing.api import hubs_router, items_router, reservations_router
 
-api = NinjaAPI(
+
+class SirkelAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return document_shared_answers(
+            super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        )
+
+
+api = SirkelAPI(
     title="Sirkel API",
     version="1",
     description="Open data and the resident API of Sirkel, Bærum's platform for reuse, repair and lending.",
@@ -81,11 +90,26 @@ def on_auth_error(request, exc):
     return api.create_response(request, error_body(_("Authentication required.")), status=401)
 
 
+NINJA_CSRF_FAILURE = "CSRF check Failed"  # ninja's session auth (ninja.security.APIKeyCookie)
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+    detail = str(exc)
+    if exc.status_code == 403 and detail == NINJA_CSRF_FAILURE:
+        detail = _(
+            "CSRF check failed: with a session, send the X-CSRFToken header; or use a personal API token."
+        )
+    return api.create_response(request, error_body(detail), status=exc.status_code)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return api.create_response(request, error_body(_("Not found.")), status=404)
+
+
+@csrf_exempt  # it changes nothing: a POST with a session to an unknown path is a 404 too
+def not_found(request: HttpRequest):
+    """Anything under /api/ that no route matches (an unknown path, or an id that is not a
+    number): the API's JSON 404, never the site's HTML page."""
+    return JsonResponse(error_body(_("Not found.")), status=404)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -11,6 +11,7 @@ from cms.views import robots_txt, sitemap_view
 from core.observability import metrics_view
 from core.security import media_serve
 from sirkel.api import api
+from sirkel.api import not_found as api_not_found
 from sirkel.health import healthz, readyz
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     # Every login goes through allauth (rate limits, email verification, MFA), the
     # Wagtail admin's included; the query string (?next=...) is kept.
     path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
@@ -43,6 +45,4 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG or settings.SERVE_MEDIA:
     # Uploaded files with safe headers where no proxy serves them (dev, tests); nginx in production.
-    from django.urls import re_path
-
     urlpatterns = [re_path(r"^media/(?P<path>.*)$", media_serve, name="media")] + urlpatterns

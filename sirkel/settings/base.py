@@ -44,6 +44,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# JSON for the API, a page in the visitor's language for the site.
+CSRF_FAILURE_VIEW = "core.security.csrf_failure"
 
 INSTALLED_APPS = [
     # Sirkel apps (ground floor first, see ARCHITECTURE.md "Who may import whom")

@@ -253,3 +253,52 @@ def test_403_page_is_friendly(client, site, places):
     with translation.override("en"):
         text = "Not allowed" if response.status_code == 403 else "Page not found"
     assert text.encode() in response.content and b"<h1" in response.content
+
+
+@pytest.mark.parametrize(("prefix", "language"), [("", "nb"), ("/en", "en")])
+def test_a_failed_csrf_check_gets_a_friendly_page_and_stores_nothing(site, places, prefix, language):
+    from django.test import Client
+
+    from marketplace.models import Listing
+
+    client = Client(enforce_csrf_checks=True)
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(f"{prefix}/gis-bort/ny/", {"kind": "give", "title": "Lampe", "place": "Jar"})
+    assert response.status_code == 403
+    with translation.override(language):
+        assert translation.gettext("The form has expired").encode() in response.content
+    assert b"<h1" in response.content and b"CSRF verification failed" not in response.content
+    assert not Listing.objects.filter(owner=user).exists()
+
+
+def test_a_failed_csrf_check_in_the_api_is_json_and_stores_nothing(places):
+    from django.test import Client
+
+    from marketplace.models import Listing
+
+    client = Client(enforce_csrf_checks=True)
+    user = UserFactory()
+    client.force_login(user)
+    body = {"title": "Lampe", "kind": "give", "category": "lamps", "condition": "good", "place": "Jar"}
+    response = client.post(
+        "/api/v1/listings", body, content_type="application/json", headers={"accept-language": "en"}
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith(
+        "CSRF check failed: with a session, send the X-CSRFToken header"
+    )
+    assert not Listing.objects.filter(owner=user).exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/api/v1/finnes-ikke"), ("get", "/api/v1/listings/abc"), ("post", "/api/v1/listings/1,2/images"),
+     ("get", "/api/v2/listings"), ("delete", "/api/v1/reservations/%0A")],
+)  # fmt: skip
+def test_unknown_api_paths_are_json_404s(client, db, method, path):
+    client.force_login(UserFactory())  # a session, so a POST would meet the CSRF check first
+    response = getattr(client, method)(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()) == {"detail", "errors"}
