@@ -150,8 +150,9 @@ class ChatConsumer(SafeJsonConsumer):
         return selectors.may_still_talk(self.user, self.conversation.pk)
 
     async def on_message(self, content):
-        # The most frequent frame: re-check, validation, rate limit and storing in one trip to
-        # a database thread rather than one trip for each.
+        # The most frequent frame: validation, rate limit, re-check and storing in one trip to
+        # a database thread rather than one trip for each (the re-check and the store are one
+        # statement).
         sends: list[tuple[str, dict]] = []
         reply = await db(self._message)(content, sends.extend)
         # Stored and committed: publish from the loop rather than from the database thread.
@@ -163,9 +164,8 @@ class ChatConsumer(SafeJsonConsumer):
 
     def _message(self, content: dict, publish: services.Publish) -> dict | object | None:
         """Store a message frame; returns the frame to answer with (an error, or the stored
-        message for a retried client_id), FORBIDDEN, or None when the broadcast answers."""
-        if not self._still_allowed():
-            return FORBIDDEN
+        message for a retried client_id), FORBIDDEN, or None when the broadcast answers.
+        message_send checks in its one statement that the user still may talk here."""
         body = content.get("body")
         if not isinstance(body, str):
             return error_frame("invalid", _("A message needs a body."))
@@ -189,6 +189,8 @@ class ChatConsumer(SafeJsonConsumer):
                 client_id=client_id,
                 publish=publish,
             )
+        except services.NotAParticipant:
+            return FORBIDDEN
         except services.ChatError as error:
             return error_frame(error.code, error.message)
         if getattr(message, "duplicate", False):

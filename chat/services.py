@@ -11,8 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
-from django.db.models import Exists
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -163,6 +162,65 @@ def message_event(message: Message) -> dict:
     }
 
 
+class NotAParticipant(ChatError):
+    """The sender is not (or no longer) an active participant of the conversation: a socket
+    that gets this closes."""
+
+    def __init__(self):
+        super().__init__("forbidden", _("You are not part of this conversation."), status=403)
+
+
+# Storing a text message in one statement, as one transaction (it runs on every message, see
+# docs/decisions/0011): the sender is an active participant of a conversation that exists, the
+# other person has not deleted their account and neither has blocked the other; then the
+# message (a repeated client_id of the same sender conflicts and stores nothing), the
+# conversation's last_message_at, and the sender's read marker moved forward, never back.
+_STORE_MESSAGE_SQL = """
+WITH sender AS (
+    SELECT c.id AS conversation_id,
+           CASE WHEN c.user_low_id = %(sender)s THEN c.user_high_id ELSE c.user_low_id END AS other_id
+    FROM {conversation} c JOIN {user} u ON u.id = %(sender)s AND u.is_active
+    WHERE c.id = %(conversation)s AND %(sender)s IN (c.user_low_id, c.user_high_id)
+), refusal AS (
+    SELECT s.conversation_id,
+           CASE
+               WHEN EXISTS (
+                   SELECT 1 FROM {block} b
+                   WHERE b.blocker_id IN (%(sender)s, s.other_id) AND b.blocked_id IN (%(sender)s, s.other_id)
+               ) THEN 'blocked'
+               WHEN o.erased_at IS NOT NULL THEN 'erased'
+           END AS reason
+    FROM sender s LEFT JOIN {user} o ON o.id = s.other_id
+), stored AS (
+    INSERT INTO {message} (conversation_id, sender_id, kind, body, client_id, sent_at)
+    SELECT conversation_id, %(sender)s, %(kind)s, %(body)s, %(client_id)s, %(now)s
+    FROM refusal WHERE reason IS NULL
+    ON CONFLICT DO NOTHING
+    RETURNING id
+), touched AS (
+    UPDATE {conversation} SET last_message_at = %(now)s
+    WHERE id = %(conversation)s AND EXISTS (SELECT 1 FROM stored)
+), marked AS (
+    INSERT INTO {read_state} (conversation_id, user_id, last_read_id, notified_up_to)
+    SELECT %(conversation)s, %(sender)s, id, 0 FROM stored
+    ON CONFLICT (conversation_id, user_id)
+    DO UPDATE SET last_read_id = GREATEST({read_state}.last_read_id, EXCLUDED.last_read_id)
+)
+SELECT EXISTS (SELECT 1 FROM sender), (SELECT reason FROM refusal), (SELECT id FROM stored)
+"""
+
+
+def _store_message_sql() -> str:
+    tables = {
+        "conversation": Conversation,
+        "user": get_user_model(),
+        "block": Block,
+        "message": Message,
+        "read_state": ReadState,
+    }
+    return _STORE_MESSAGE_SQL.format(**{name: model._meta.db_table for name, model in tables.items()})
+
+
 def message_send(
     *,
     conversation: Conversation,
@@ -172,7 +230,9 @@ def message_send(
     publish: Publish = _group_send_all,
 ) -> Message:
     """Store a text message and broadcast it after the commit. A repeated `client_id` from the
-    same sender returns the message already stored instead of a second one."""
+    same sender returns the message already stored instead of a second one (marked
+    `duplicate`: the caller confirms it, it is not broadcast again). Raises ChatError, and
+    NotAParticipant when the sender may not (or no longer) talk here."""
     body = (body or "").strip()
     if not body:
         raise ChatError("invalid", _("Write a message first."))
@@ -183,55 +243,52 @@ def message_send(
     if "\x00" in body:
         raise ChatError("invalid", _("The message contains characters that are not allowed."))
     if sender.pk not in conversation.participant_ids:
-        raise ChatError("forbidden", _("You are not part of this conversation."), status=403)
-    other_id = conversation.other_participant_id(sender.pk)
-    # One query for both refusals: a block either way, or the other person deleted their account.
-    erased_at, blocked = (
-        get_user_model()
-        .objects.filter(pk=other_id)
-        .annotate(
-            blocked=Exists(
-                Block.objects.filter(
-                    blocker_id__in=(sender.pk, other_id), blocked_id__in=(sender.pk, other_id)
-                )
-            )
-        )
-        .values_list("erased_at", "blocked")
-        .first()
-    ) or (None, False)
-    if blocked:
+        raise NotAParticipant()
+    now = timezone.now()
+    params = {
+        "sender": sender.pk,
+        "conversation": conversation.pk,
+        "kind": Message.Kind.TEXT.value,
+        "body": body,
+        "client_id": client_id,
+        "now": now,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_store_message_sql(), params)
+        allowed, refusal, message_id = cursor.fetchone()
+    if not allowed:
+        raise NotAParticipant()
+    if refusal == "blocked":
         raise ChatError("blocked", _("You cannot send messages to this person."), status=403)
-    if erased_at is not None:
+    if refusal == "erased":
         raise ChatError("forbidden", _("This person has deleted their account."), status=403)
-    # A repeated client_id is caught by the unique constraint (message_idempotent_client_id)
-    # rather than by a look-up first: one query less for every message that is not a retry.
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                conversation=conversation, sender=sender, body=body, client_id=client_id
-            )
-            Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.sent_at)
-            _mark_read(conversation=conversation, user=sender, last_read_id=message.pk)
-            transaction.on_commit(
-                lambda: _broadcast(
-                    conversation.pk,
-                    {"type": "chat.message", "frame": message_event(message)},
-                    conversation.participant_ids,
-                    publish,
-                )
-            )
-    except IntegrityError:
-        if client_id is None:
-            raise
+    if message_id is None:
         # Already stored (a retried frame, or the same client_id racing in on another
-        # connection) and broadcast then: return that one; the caller confirms it.
+        # connection) and broadcast then.
         existing = Message.objects.filter(
             conversation=conversation, sender=sender, client_id=client_id
         ).first()
-        if existing is None:  # some other constraint failed
-            raise
+        if existing is None:
+            raise NotAParticipant()  # the conversation went away meanwhile
         existing.duplicate = True
         return existing
+    message = Message(
+        pk=message_id,
+        conversation=conversation,
+        sender=sender,
+        kind=Message.Kind.TEXT,
+        body=body,
+        client_id=client_id,
+        sent_at=now,
+    )
+    transaction.on_commit(
+        lambda: _broadcast(
+            conversation.pk,
+            {"type": "chat.message", "frame": message_event(message)},
+            conversation.participant_ids,
+            publish,
+        )
+    )
     return message
 
 

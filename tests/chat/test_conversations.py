@@ -182,21 +182,28 @@ def test_a_retried_client_id_is_flagged_as_a_duplicate_and_not_broadcast_again(
     assert len(published) == 1
 
 
-def test_a_message_takes_four_queries_and_one_publish_to_the_conversation_and_both_badges(
-    listing, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("first_message", [True, False], ids=["first", "later"])
+def test_a_message_is_one_statement_and_one_publish_to_the_conversation_and_both_badges(
+    listing, django_capture_on_commit_callbacks, first_message
 ):
     asker = UserFactory()
     conversation, _ = conversation_open(user=asker, subject=listing)
-    message_send(conversation=conversation, sender=asker, body="Hei")  # the read state exists now
+    if not first_message:
+        message_send(conversation=conversation, sender=asker, body="Hei")  # the read state exists now
     asker = type(asker).objects.select_related("profile").get(pk=asker.pk)
     published = []
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
         message = message_send(
             conversation=conversation, sender=asker, body="Er den ledig?", publish=published.append
         )
-    # block check, insert, last_message_at, read state (savepoints: the test's own transaction)
+    # the checks, the insert, last_message_at and the read state (savepoints: the test's own transaction)
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 4, statements
+    assert len(statements) == 1, statements
+    stored = Message.objects.get(pk=message.pk)
+    assert (stored.body, stored.sender_id, stored.sent_at) == ("Er den ledig?", asker.pk, message.sent_at)
+    conversation.refresh_from_db()
+    assert conversation.last_message_at == message.sent_at
+    assert ReadState.objects.get(conversation=conversation, user=asker).last_read_id == message.pk
     [sends] = published
     assert [group for group, _event in sends] == [
         services.conversation_group(conversation.pk),
@@ -204,6 +211,17 @@ def test_a_message_takes_four_queries_and_one_publish_to_the_conversation_and_bo
         services.user_group(conversation.user_high_id),
     ]
     assert sends[0][1]["frame"]["id"] == message.pk
+
+
+def test_a_sender_who_is_no_longer_active_is_refused_and_nothing_is_stored(listing):
+    asker = UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    type(asker).objects.filter(pk=asker.pk).update(is_active=False)
+    with pytest.raises(services.NotAParticipant):
+        message_send(conversation=conversation, sender=asker, body="Hei")
+    assert not conversation.messages.exists()
+    conversation.refresh_from_db()
+    assert conversation.last_message_at is None
 
 
 def test_only_active_participants_may_still_talk(listing):
