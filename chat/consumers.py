@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from chat import selectors, services
 from chat.models import MAX_MESSAGE_LENGTH
-from core.cache import process_cache
+from core.ratelimit import hit
 
 # Close codes of the chat protocol (API.md).
 CLOSE_UNAUTHENTICATED = 4401
@@ -199,17 +199,9 @@ class ChatConsumer(SafeJsonConsumer):
         return None
 
     def _within_rate_limit(self) -> bool:
-        """At most RATE_LIMIT_MESSAGES per RATE_LIMIT_WINDOW seconds per user, the window
-        starting with their first message in it. (Windows cut by the clock let a burst that
-        straddles a boundary through twice: up to 40 messages in a second.)"""
-        key = f"chat-rate:{self.user.pk}"
-        cache = process_cache()
-        cache.add(key, 0, timeout=RATE_LIMIT_WINDOW)
-        try:
-            return cache.incr(key) <= RATE_LIMIT_MESSAGES
-        except ValueError:  # the window ended between the two calls: this message opens one
-            cache.add(key, 1, timeout=RATE_LIMIT_WINDOW)
-            return True
+        """At most RATE_LIMIT_MESSAGES per RATE_LIMIT_WINDOW seconds per user, across their
+        sockets and processes (core.ratelimit: one round trip to Redis)."""
+        return hit(f"chat:{self.user.pk}", limit=RATE_LIMIT_MESSAGES, window=RATE_LIMIT_WINDOW) is None
 
     async def on_read(self, content):
         last_read_id = content.get("last_read_id")

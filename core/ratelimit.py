@@ -5,8 +5,8 @@ per user (or API token) and per client IP.
 (POST, PUT, PATCH, DELETE) and to every search (a GET with one of `SEARCH_PARAMETERS`), so an
 endpoint added later is limited without doing anything. Over the limit, the API answers
 429 `{"detail", "errors"}` with Retry-After and HTML gets the friendly 429 page (templates/429.html),
-in the visitor's language. Code outside a request can call `hit()` directly (the chat consumer
-keeps its own per-user counter on core.cache's process-wide client, in the same Redis).
+in the visitor's language. Code outside a request calls `hit()` directly (the chat consumer, for
+its per-user message limit).
 
 Login, sign-up and password-reset attempts have their own, tighter limits in allauth
 (ACCOUNT_RATE_LIMITS), which count in the same cache. Quotas that are business rules (20 new
@@ -14,14 +14,16 @@ listings a day, 10 reports a day) stay in the services, counted from the databas
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from core.cache import process_cache, process_redis
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A GET with any of these is a search (lists of listings, repairers, items; site search).
@@ -58,25 +60,36 @@ class RateLimited(Exception):
         super().__init__(f"rate limited, retry after {retry_after} s")
 
 
+# One round trip, atomic: open a window at the first event (or when the caller's clock says
+# the open one is over), count the event, answer the count and when the window opened.
+_HIT_SCRIPT = """
+local opened = redis.call('GET', KEYS[2])
+local ttl = tonumber(ARGV[3])
+if not opened or tonumber(ARGV[1]) - tonumber(opened) >= tonumber(ARGV[2]) then
+    opened = ARGV[1]
+    redis.call('SET', KEYS[2], opened, 'EX', ttl)
+    redis.call('SET', KEYS[1], 0, 'EX', ttl)
+end
+return {redis.call('INCR', KEYS[1]), opened}
+"""
+
+
+@functools.cache
+def _hit_script():
+    return process_redis().register_script(_HIT_SCRIPT)
+
+
 def hit(key: str, *, limit: int, window: int) -> int | None:
     """Count one event for `key`; None while within `limit` per `window` seconds, else the
     seconds until the window ends (for Retry-After). A window opens with the first event in it
-    (windows cut by the clock would let a burst straddling a boundary through twice)."""
+    (windows cut by the clock would let a burst straddling a boundary through twice). One
+    round trip to Redis, on the process's one client (core.cache), from any thread or task."""
     now = _now()
-    counter, opened = f"rl:{key}:{window}:n", f"rl:{key}:{window}:t"
-    start = cache.get(opened)
-    if start is None or now - start >= window:
-        # Opening a window. (Two processes opening one at once let one extra event through.)
-        cache.set_many({opened: now, counter: 0}, timeout=window + 1)
-        start = now
-    try:
-        count = cache.incr(counter)  # atomic in Redis
-    except ValueError:  # the keys expired between the calls
-        cache.set_many({opened: now, counter: 1}, timeout=window + 1)
-        start, count = now, 1
+    keys = [process_cache().make_key(f"rl:{key}:{window}:{part}") for part in ("n", "t")]
+    count, opened = _hit_script()(keys=keys, args=[repr(now), window, window + 1])
     if count <= limit:
         return None
-    return max(1, int(start + window - now + 0.999))
+    return max(1, int(float(opened) + window - now + 0.999))
 
 
 def client_ip(request) -> str:
