@@ -257,15 +257,12 @@ class ChatConsumer(SafeJsonConsumer):
     async def socket_close(self, event):
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
-    async def inbox_changed(self, event):
-        """For the header badge (NotificationConsumer); a thread socket has nothing to do."""
-
 
 class NotificationConsumer(SafeJsonConsumer):
     """/ws/notifications/: tells a signed-in user's pages their unread count when it changes
     (the header badge)."""
 
-    group = None
+    groups_joined: tuple[str, ...] = ()
 
     async def connect(self):
         self.user = self.scope.get("user")
@@ -273,14 +270,16 @@ class NotificationConsumer(SafeJsonConsumer):
             await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.group = services.user_group(self.user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # The user's group to be closed with their other sockets, the badge group for counts.
+        self.groups_joined = (services.user_group(self.user.pk), services.badge_group(self.user.pk))
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.inbox_changed({})
 
     async def disconnect(self, code):
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
         await self.send_error("invalid", "This socket only listens.")

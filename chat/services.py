@@ -50,6 +50,11 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def badge_group(user_id: int) -> str:
+    """A user's header badges (NotificationConsumer): told when their unread count may change."""
+    return f"badge.{user_id}"
+
+
 def user_sockets_close(user_id: int) -> None:
     """Close all of a user's WebSockets (logout, password change, suspension, block): a socket
     keeps the user it connected with, so it must not outlive the session."""
@@ -127,6 +132,17 @@ def _group_send_all(sends: list[tuple[str, dict]]) -> None:
         pool.submit(async_to_sync(group_send_all), sends).result()
 
 
+def _badge_owners(event: dict, participant_ids: tuple[int, int]) -> list[int]:
+    """Whose unread count an event changes: a message, the recipient's (both for a system
+    message); a read receipt, the reader's."""
+    if event["type"] == "chat.message":
+        sender = (event["frame"].get("sender") or {}).get("id")
+        return [user_id for user_id in participant_ids if user_id != sender]
+    if event["type"] == "chat.read":
+        return [event["user"]]
+    return []
+
+
 def _broadcast(
     conversation_id: int,
     event: dict,
@@ -135,7 +151,6 @@ def _broadcast(
 ) -> None:
     sends = [(conversation_group(conversation_id), event)]
     if event["type"] in ("chat.message", "chat.read"):
-        # Both participants' header badges may change.
         if participant_ids is None:
             participant_ids = (
                 Conversation.objects.filter(pk=conversation_id)
@@ -143,7 +158,10 @@ def _broadcast(
                 .first()
                 or ()
             )
-        sends += [(user_group(user_id), {"type": "inbox.changed"}) for user_id in participant_ids]
+        sends += [
+            (badge_group(user_id), {"type": "inbox.changed"})
+            for user_id in _badge_owners(event, participant_ids)
+        ]
     publish(sends)
 
 

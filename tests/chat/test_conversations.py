@@ -183,7 +183,7 @@ def test_a_retried_client_id_is_flagged_as_a_duplicate_and_not_broadcast_again(
 
 
 @pytest.mark.parametrize("first_message", [True, False], ids=["first", "later"])
-def test_a_message_is_one_statement_and_one_publish_to_the_conversation_and_both_badges(
+def test_a_message_is_one_statement_and_one_publish_to_the_conversation_and_the_recipients_badge(
     listing, django_capture_on_commit_callbacks, first_message
 ):
     asker = UserFactory()
@@ -205,12 +205,33 @@ def test_a_message_is_one_statement_and_one_publish_to_the_conversation_and_both
     assert conversation.last_message_at == message.sent_at
     assert ReadState.objects.get(conversation=conversation, user=asker).last_read_id == message.pk
     [sends] = published
+    # The recipient's badge only: the sender's unread count does not change.
     assert [group for group, _event in sends] == [
         services.conversation_group(conversation.pk),
-        services.user_group(conversation.user_low_id),
-        services.user_group(conversation.user_high_id),
+        services.badge_group(listing.owner.pk),
     ]
     assert sends[0][1]["frame"]["id"] == message.pk
+
+
+def test_a_read_receipt_tells_the_conversation_and_the_readers_badge(
+    listing, django_capture_on_commit_callbacks
+):
+    asker = UserFactory()
+    conversation, _ = conversation_open(user=asker, subject=listing)
+    message = message_send(conversation=conversation, sender=asker, body="Hei")
+    published = []
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation_mark_read(
+            conversation=conversation, user=listing.owner, last_read_id=message.pk, publish=published.append
+        )
+    [sends] = published
+    assert sends == [
+        (
+            services.conversation_group(conversation.pk),
+            {"type": "chat.read", "user": listing.owner.pk, "last_read_id": message.pk},
+        ),
+        (services.badge_group(listing.owner.pk), {"type": "inbox.changed"}),
+    ]
 
 
 def test_a_sender_who_is_no_longer_active_is_refused_and_nothing_is_stored(listing):
