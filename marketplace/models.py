@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.photos import PhotoBase
 from core.search import SEARCH_CONFIG
 
 LISTING_LIFETIME = timedelta(days=30)
@@ -131,23 +132,12 @@ class Listing(models.Model):
         return self.public_location.x
 
 
-class ListingImage(models.Model):
-    """A sanitized photo (metadata stripped, re-encoded) and its renditions. Files are named by
-    content hash, never by what the uploader called them."""
+class ListingImage(PhotoBase):
+    """One of a listing's photos (at most MAX_IMAGES); the first by position is the cover."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="images")
-    position = models.PositiveSmallIntegerField(default=0)
-    alt_text = models.CharField(_("image description"), max_length=200, blank=True)
-    original = models.FileField(max_length=200)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    # {"thumbnail": {"webp": name, "jpeg": name, "width": w, "height": h}, "card": ..., "full": ...}
-    renditions = models.JSONField(default=dict)
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(PhotoBase.Meta):
         verbose_name = _("listing photo")
         verbose_name_plural = _("listing photos")
 

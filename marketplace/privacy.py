@@ -8,7 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.privacy import ExportPart, Notice, Provider, photo_files, point
-from core.images import delete_files_on_commit, stored_image_files
+from core.images import delete_files_on_commit
 from marketplace.models import (
     LISTING_LIFETIME,
     LISTING_PHOTO_RETENTION,
@@ -101,7 +101,7 @@ def export_user(user) -> ExportPart:
 
 def _delete_images(images) -> int:
     images = list(images)
-    names = [name for image in images for name in stored_image_files(image.original.name, image.renditions)]
+    names = [name for image in images for name in image.stored_files()]
     ListingImage.objects.filter(pk__in=[image.pk for image in images]).delete()
     delete_files_on_commit(names)
     return len(images)

@@ -21,11 +21,9 @@ from chat.services import message_send_system, user_sockets_close
 from core.images import (
     ImageRejected,
     SanitizedImage,
-    delete_files_on_commit,
     sanitize_upload,
-    stored_image,
-    stored_image_files,
 )
+from core.photos import next_position, photo_delete, photo_store
 from core.reports import REPORTS_PER_DAY, report_limit_reached
 from marketplace.models import (
     FEEDBACK_BLIND_PERIOD,
@@ -272,28 +270,18 @@ def listing_image_add(*, listing: Listing, image: SanitizedImage, alt_text: str 
     files are written first and removed again if the row cannot be saved."""
     if listing.images.count() >= MAX_IMAGES:
         raise ListingError(_("A listing can have at most %(n)s photos.") % {"n": MAX_IMAGES}, field="image")
-    with stored_image(image, folder=f"listings/{listing.pk}") as (original, renditions):
-        position = (listing.images.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-        return ListingImage.objects.create(
-            listing=listing,
-            position=position,
-            alt_text=alt_text.strip()[:200],
-            original=original,
-            width=image.width,
-            height=image.height,
-            renditions=renditions,
-            sha256=image.sha256,
-        )
-
-
-def _image_files(image: ListingImage) -> list[str]:
-    return stored_image_files(image.original.name, image.renditions)
+    return photo_store(
+        ListingImage,
+        image,
+        folder=f"listings/{listing.pk}",
+        alt_text=alt_text,
+        listing=listing,
+        position=next_position(listing.images),
+    )
 
 
 def listing_image_delete(*, image: ListingImage) -> None:
-    files = _image_files(image)
-    image.delete()
-    delete_files_on_commit(files)
+    photo_delete(image)
 
 
 def listing_image_move(*, image: ListingImage, offset: int) -> None:

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.photos import PhotoBase
 from core.search import SEARCH_CONFIG
 from places.models import HoursExceptionBase, WeeklyHoursBase
 from repair.validators import validate_org_number
@@ -202,21 +203,12 @@ class Service(models.Model):
         return self.name
 
 
-class RepairerPhoto(models.Model):
-    """A sanitized photo (core.images) and its renditions, named by content hash."""
+class RepairerPhoto(PhotoBase):
+    """One of a repairer profile's photos (at most MAX_PHOTOS)."""
 
     repairer = models.ForeignKey(Repairer, on_delete=models.CASCADE, related_name="photos")
-    position = models.PositiveSmallIntegerField(default=0)
-    alt_text = models.CharField(_("image description"), max_length=200, blank=True)
-    original = models.FileField(max_length=200)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    renditions = models.JSONField(default=dict)
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(PhotoBase.Meta):
         verbose_name = _("repairer photo")
         verbose_name_plural = _("repairer photos")
 
@@ -345,19 +337,14 @@ class QuoteRequest(models.Model):
         return f"{self.repairer_id}: {self.text[:40]}"
 
 
-class QuoteRequestPhoto(models.Model):
-    """A sanitized photo (core.images) of the broken thing, shown only to the two parties."""
+class QuoteRequestPhoto(PhotoBase):
+    """A photo of the broken thing, shown only to the two parties."""
 
     quote = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="photos")
-    position = models.PositiveSmallIntegerField(default=0)
-    original = models.FileField(max_length=200)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    renditions = models.JSONField(default=dict)
-    sha256 = models.CharField(max_length=64)
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("quote request photo")
+        verbose_name_plural = _("quote request photos")
 
     def __str__(self) -> str:
         return f"{self.quote_id}/{self.position}"

@@ -4,7 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.privacy import ExportPart, Notice, Provider, photo_files
-from core.images import delete_files_on_commit, stored_image_files
+from core.images import delete_files_on_commit
 from repair.models import (
     OwnershipClaim,
     QuoteRequest,
@@ -87,7 +87,7 @@ def erase_user(user) -> None:
     stays in the business's conversation, which is kept for the other party like any other);
     logged repairs stay as anonymous open data; claims go; the person stops owning businesses."""
     photos = list(QuoteRequestPhoto.objects.filter(quote__requester=user))
-    names = [name for photo in photos for name in stored_image_files(photo.original.name, photo.renditions)]
+    names = [name for photo in photos for name in photo.stored_files()]
     QuoteRequestPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
     delete_files_on_commit(names)
     RepairLog.objects.filter(logged_by=user).update(logged_by=None)

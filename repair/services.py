@@ -27,9 +27,8 @@ from core.images import (
     SanitizedImage,
     delete_files_on_commit,
     sanitize_upload,
-    stored_image,
-    stored_image_files,
 )
+from core.photos import files_removed_on_failure, next_position, photo_delete, photo_store
 from core.reports import REPORTS_PER_DAY, report_limit_reached
 from places.opening_hours import Interval
 from places.selectors import place_nearest
@@ -289,7 +288,7 @@ def repairer_owner_remove(*, repairer: Repairer, user) -> None:
 def repairer_delete_draft(*, repairer: Repairer) -> None:
     if repairer.status != Repairer.Status.DRAFT or repairer.published_at is not None:
         raise RepairerError(_("Only a draft that was never published can be deleted."), status=409)
-    files = [name for photo in repairer.photos.all() for name in _photo_files(photo)]
+    files = [name for photo in repairer.photos.all() for name in photo.stored_files()]
     repairer.delete()
     delete_files_on_commit(files)
 
@@ -340,28 +339,18 @@ def repairer_photo_prepare(upload) -> SanitizedImage:
 def repairer_photo_add(*, repairer: Repairer, image: SanitizedImage, alt_text: str = "") -> RepairerPhoto:
     if repairer.photos.count() >= MAX_PHOTOS:
         raise RepairerError(_("A profile can have at most %(n)s photos.") % {"n": MAX_PHOTOS}, field="image")
-    with stored_image(image, folder=f"repairers/{repairer.pk}") as (original, renditions):
-        position = (repairer.photos.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-        return RepairerPhoto.objects.create(
-            repairer=repairer,
-            position=position,
-            alt_text=alt_text.strip()[:200],
-            original=original,
-            width=image.width,
-            height=image.height,
-            renditions=renditions,
-            sha256=image.sha256,
-        )
-
-
-def _photo_files(photo: RepairerPhoto) -> list[str]:
-    return stored_image_files(photo.original.name, photo.renditions)
+    return photo_store(
+        RepairerPhoto,
+        image,
+        folder=f"repairers/{repairer.pk}",
+        alt_text=alt_text,
+        repairer=repairer,
+        position=next_position(repairer.photos),
+    )
 
 
 def repairer_photo_delete(*, photo: RepairerPhoto) -> None:
-    files = _photo_files(photo)
-    photo.delete()
-    delete_files_on_commit(files)
+    photo_delete(photo)
 
 
 # --- Reviews -------------------------------------------------------------------------------------
@@ -565,42 +554,24 @@ def quote_request_send(
     quote = QuoteRequest.objects.create(
         repairer=repairer, requester=requester, category=category, text=text, conversation=conversation
     )
-    written: list[str] = []
     try:
-        for position, image in enumerate(photos, start=1):
-            with stored_image(image, folder=f"quotes/{quote.pk}") as (original, renditions):
-                photo = QuoteRequestPhoto.objects.create(
-                    quote=quote,
-                    position=position,
-                    original=original,
-                    width=image.width,
-                    height=image.height,
-                    renditions=renditions,
-                    sha256=image.sha256,
+        with files_removed_on_failure() as written:
+            for position, image in enumerate(photos, start=1):
+                photo = photo_store(
+                    QuoteRequestPhoto, image, folder=f"quotes/{quote.pk}", quote=quote, position=position
                 )
-                written += _quote_photo_files(photo)
-        body = _("Quote request: %(category)s\n\n%(text)s") % {"category": category.name, "text": text}
-        message_send(conversation=conversation, sender=requester, body=body)
-        if photos:
-            links = "\n".join(
-                absolute_url(reverse("repair:quote_photo", args=[quote.pk, photo.pk]))
-                for photo in quote.photos.all()
-            )
-            message_send(conversation=conversation, sender=requester, body=_("Photos:") + "\n" + links)
-    except Exception as error:
-        # The rows roll back with the transaction; the files are removed here.
-        from django.core.files.storage import default_storage
-
-        for name in written:
-            default_storage.delete(name)
-        if isinstance(error, ChatError):
-            raise RepairerError(error.message, status=error.status) from None
-        raise
+                written += photo.stored_files()
+            body = _("Quote request: %(category)s\n\n%(text)s") % {"category": category.name, "text": text}
+            message_send(conversation=conversation, sender=requester, body=body)
+            if photos:
+                links = "\n".join(
+                    absolute_url(reverse("repair:quote_photo", args=[quote.pk, photo.pk]))
+                    for photo in quote.photos.all()
+                )
+                message_send(conversation=conversation, sender=requester, body=_("Photos:") + "\n" + links)
+    except ChatError as error:  # the rows roll back with the transaction, the files are gone
+        raise RepairerError(error.message, status=error.status) from None
     return quote
-
-
-def _quote_photo_files(photo: QuoteRequestPhoto) -> list[str]:
-    return stored_image_files(photo.original.name, photo.renditions)
 
 
 # --- Repair log (impact ledger + ORDS open data) -------------------------------------------------

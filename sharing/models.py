@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
+from core.photos import PhotoBase
 from core.search import SEARCH_CONFIG
 from places.models import HoursExceptionBase, WeeklyHoursBase
 
@@ -298,25 +299,6 @@ class Reservation(models.Model):
     @property
     def returned_late(self) -> bool:
         return self.returned_at is not None and self.returned_at > self.end
-
-
-class PhotoBase(models.Model):
-    """A sanitized photo (core.images: decoded, metadata stripped, re-encoded) and its
-    renditions, named by content hash, never by what the uploader called it."""
-
-    position = models.PositiveSmallIntegerField(default=0)
-    alt_text = models.CharField(_("image description"), max_length=200, blank=True)
-    original = models.FileField(max_length=200)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    # {"thumbnail": {"webp": name, "jpeg": name, "width": w, "height": h}, "card": ..., "full": ...}
-    renditions = models.JSONField(default=dict)
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "pk"]
 
 
 class ItemPhoto(PhotoBase):

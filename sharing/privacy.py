@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.privacy import ExportPart, Notice, Provider, photo_files, point
-from core.images import delete_files_on_commit, stored_image_files
+from core.images import delete_files_on_commit
 from sharing.models import HubStaff, Item, ItemPhoto, Reservation, ReturnPhoto, WaitlistEntry
 
 COMING = (Reservation.Status.HELD, Reservation.Status.PENDING, Reservation.Status.CONFIRMED)
@@ -75,7 +75,7 @@ def export_user(user) -> ExportPart:
 
 def _delete_photos(model, photos) -> None:
     photos = list(photos)
-    names = [name for photo in photos for name in stored_image_files(photo.original.name, photo.renditions)]
+    names = [name for photo in photos for name in photo.stored_files()]
     model.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
     delete_files_on_commit(names)
 

@@ -4,7 +4,6 @@ exclusion constraint on Reservation); these services choose a free unit, explain
 keep the per-borrower limits under concurrent requests."""
 
 import math
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +14,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.images import SanitizedImage, delete_files_on_commit, stored_image, stored_image_files
+from core.images import SanitizedImage
+from core.photos import files_removed_on_failure, next_position, photo_delete, photo_store
 from places.geo import fuzz_point
 from sharing.models import (
     MAX_ITEM_PHOTOS,
@@ -115,16 +115,16 @@ def item_create(
         raise ReservationError(
             _("An item can have at most %(n)s photos.") % {"n": MAX_ITEM_PHOTOS}, field="photos"
         )
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with files_removed_on_failure() as written, transaction.atomic():
         item.save()
         Unit.objects.bulk_create(
             Unit(item=item, label=f"{data.title[:50]} {n}" if units > 1 else data.title[:60])
             for n in range(1, units + 1)
         )
         for position, image in enumerate(photos, start=1):
-            written += _photo_store(
+            written += photo_store(
                 ItemPhoto, image, folder=f"items/{item.pk}", item=item, position=position
-            ).files
+            ).stored_files()
     return item
 
 
@@ -405,7 +405,7 @@ def reservation_check_in(*, reservation: Reservation, by, report: CheckIn, photo
         raise ReservationError(_("Add at most %(n)s photos.") % {"n": MAX_RETURN_PHOTOS}, field="photos")
     now = timezone.now()
     to_repair = report.condition in (Reservation.Condition.DAMAGED, Reservation.Condition.MISSING_PARTS)
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with files_removed_on_failure() as written, transaction.atomic():
         reservation.status = Reservation.Status.RETURNED
         reservation.returned_at = now
         reservation.returned_by = by
@@ -416,13 +416,13 @@ def reservation_check_in(*, reservation: Reservation, by, report: CheckIn, photo
         reservation.pledge_kg = report.pledge_kg if item.pledge else None
         reservation.save()
         for position, image in enumerate(photos, start=1):
-            written += _photo_store(
+            written += photo_store(
                 ReturnPhoto,
                 image,
                 folder=f"returns/{reservation.pk}",
                 reservation=reservation,
                 position=position,
-            ).files
+            ).stored_files()
         unplaced: tuple[Reservation, ...] = ()
         if to_repair:
             Unit.objects.filter(pk=reservation.unit_id).update(status=Unit.Status.IN_REPAIR)
@@ -834,62 +834,32 @@ def unit_refer_to_repairer(*, unit: Unit, repairer, by, note: str = ""):
 # --- Photos (core.images) ------------------------------------------------------------------------
 
 
-@contextmanager
-def _files_removed_on_failure():
-    """Yields a list for the names of files written inside a transaction: if the block fails,
-    the rows roll back and these files are removed too, so nothing is left half-stored."""
-    from django.core.files.storage import default_storage
-
-    written: list[str] = []
-    try:
-        yield written
-    except BaseException:
-        for name in written:
-            default_storage.delete(name)
-        raise
-
-
-def _photo_store(model, image: SanitizedImage, *, folder: str, alt_text: str = "", **fields):
-    """Write a sanitized photo and its renditions under content-hash names and record them in a
-    row of `model` (ItemPhoto or ReturnPhoto); `.files` on the row names every file written."""
-    with stored_image(image, folder=folder) as (original, renditions):
-        photo = model.objects.create(
-            alt_text=alt_text.strip()[:200],
-            original=original,
-            width=image.width,
-            height=image.height,
-            renditions=renditions,
-            sha256=image.sha256,
-            **fields,
-        )
-    photo.files = stored_image_files(original, renditions)
-    return photo
-
-
 def item_photo_add(*, item: Item, image: SanitizedImage, by, alt_text: str = "") -> ItemPhoto:
     """Add a sanitized photo last in order (the first is the cover); at most MAX_ITEM_PHOTOS."""
     if not can_manage_item(by, item):
         raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with files_removed_on_failure() as written, transaction.atomic():
         Item.objects.select_for_update().filter(pk=item.pk).first()  # two uploads at once: one waits
         if item.photos.count() >= MAX_ITEM_PHOTOS:
             raise ReservationError(
                 _("An item can have at most %(n)s photos.") % {"n": MAX_ITEM_PHOTOS}, field="photos"
             )
-        last = item.photos.order_by("-position").values_list("position", flat=True).first() or 0
-        photo = _photo_store(
-            ItemPhoto, image, folder=f"items/{item.pk}", alt_text=alt_text, item=item, position=last + 1
+        photo = photo_store(
+            ItemPhoto,
+            image,
+            folder=f"items/{item.pk}",
+            alt_text=alt_text,
+            item=item,
+            position=next_position(item.photos),
         )
-        written += photo.files
+        written += photo.stored_files()
     return photo
 
 
 def item_photo_delete(*, photo: ItemPhoto, by) -> None:
     if not can_manage_item(by, photo.item):
         raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
-    files = stored_image_files(photo.original.name, photo.renditions)
-    photo.delete()
-    delete_files_on_commit(files)
+    photo_delete(photo)
 
 
 def item_photo_move(*, photo: ItemPhoto, by, offset: int) -> None:
