@@ -453,6 +453,18 @@ def conversation_report(*, reporter, conversation: Conversation, text: str = "")
     )
 
 
+def conversation_reports_handle(*, moderator, conversation_id: int) -> int:
+    """A moderator marks the open reports on a conversation as handled (the staff dashboard
+    counts only open ones); logged. Returns how many were open."""
+    handled = ConversationReport.objects.filter(
+        conversation_id=conversation_id, handled_at__isnull=True
+    ).update(handled_at=timezone.now())
+    if handled:
+        conversation = Conversation.objects.get(pk=conversation_id)
+        audit_record(actor=moderator, action="handle_reports", target=conversation, note=str(handled))
+    return handled
+
+
 def conversation_open_for_moderation(*, moderator, conversation_id: int) -> Conversation | None:
     """A moderator reads a conversation only if it has been reported; each read is logged."""
     conversation = Conversation.objects.filter(pk=conversation_id, reports__isnull=False).distinct().first()

@@ -14,6 +14,9 @@ def chat_moderation_urls():
         path(
             "samtaler/<int:conversation_id>/", admin_views.conversation, name="chat_moderation_conversation"
         ),
+        path(
+            "samtaler/<int:conversation_id>/behandlet/", admin_views.handled, name="chat_moderation_handled"
+        ),
     ]
 
 

@@ -43,6 +43,38 @@ def test_moderators_read_only_reported_conversations_and_it_is_logged(conversati
     assert AuditEntry.objects.get(action="read_conversation").actor == moderator
 
 
+def test_a_moderator_marks_the_reports_handled_and_it_is_logged(conversation, moderator):
+    from chat.models import ConversationReport
+    from chat.selectors import conversation_reports_open_count as open_reports_count
+
+    login(conversation.user_high).post(f"/meldinger/{conversation.pk}/rapporter/", {"text": "Truende"})
+    assert open_reports_count() == 1
+    client = login(moderator)
+    assert (
+        f'action="/cms/samtaler/{conversation.pk}/behandlet/"'
+        in client.get(f"/cms/samtaler/{conversation.pk}/").content.decode()
+    )
+    assert client.get(f"/cms/samtaler/{conversation.pk}/behandlet/").status_code == 405
+    response = client.post(f"/cms/samtaler/{conversation.pk}/behandlet/")
+    assert response.status_code == 302
+    assert ConversationReport.objects.get().handled_at is not None
+    assert open_reports_count() == 0
+    entry = AuditEntry.objects.get(action="handle_reports")
+    assert entry.actor == moderator and entry.target_id == str(conversation.pk)
+    # Nothing open any more: a second press changes nothing and logs nothing.
+    client.post(f"/cms/samtaler/{conversation.pk}/behandlet/")
+    assert AuditEntry.objects.filter(action="handle_reports").count() == 1
+
+
+def test_only_moderators_mark_reports_handled(conversation):
+    from chat.models import ConversationReport
+
+    login(conversation.user_high).post(f"/meldinger/{conversation.pk}/rapporter/", {"text": "x"})
+    response = login(conversation.user_low).post(f"/cms/samtaler/{conversation.pk}/behandlet/")
+    assert response.status_code in (302, 403)
+    assert ConversationReport.objects.get().handled_at is None
+
+
 def test_editors_cannot_read_reported_conversations(conversation):
     roles_ensure()
     editor = UserFactory()
