@@ -262,7 +262,7 @@ class Daphnes:
         redis_url: str,
         count: int = 2,
         profile: bool = False,
-        handshake_timeout: int = 5,
+        handshake_timeout: int = 30,
     ):
         self.profile = profile
         self.handshake_timeout = handshake_timeout
@@ -822,8 +822,9 @@ def main() -> None:
         "--storm-timeout", type=float, default=60.0, help="handshake timeout in the storm (60)"
     )
     parser.add_argument(
-        "--handshake-timeout", type=int, default=5,
-        help="Daphne's --websocket_connect_timeout: handshakes not accepted by then get 403 (5, its default)",
+        "--handshake-timeout", type=int, default=30,
+        help="Daphne's --websocket_connect_timeout: handshakes not accepted by then get 403 "
+        "(30, as scripts/entrypoint.sh runs it; Daphne's own default is 5)",
     )  # fmt: skip
     parser.add_argument("--skip-storm", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
