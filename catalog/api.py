@@ -3,7 +3,7 @@ import csv
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from catalog.selectors import IMPACT_METRICS, category_list, impact_report
+from catalog.selectors import IMPACT_METRICS, category_list, impact_report_cached
 from core.api import non_json_answer
 
 router = Router(tags=["categories"])
@@ -82,7 +82,7 @@ def impact(request: HttpRequest):
     impact ledger and the current impact factors per category (never typed in). The top-level
     figures are the totals; `per_category` is per main category (slug), `per_month` the last
     12 months (`YYYY-MM`), `per_town` per gazetteer area (`null`: unknown). kg rounded to 0.01."""
-    report = impact_report()
+    report = impact_report_cached()
     totals = report.totals
     return {
         **_numbers(totals),
@@ -103,7 +103,7 @@ CSV_COLUMNS = ("breakdown", "key", "label", *IMPACT_METRICS)
 
 def impact_csv_rows() -> list[list]:
     """The report as rows for the CSV download (a header, the total, then each breakdown)."""
-    report = impact_report()
+    report = impact_report_cached()
     rows: list[list] = [list(CSV_COLUMNS)]
 
     def add(breakdown: str, key: str, label: str, figures: dict):

@@ -1,9 +1,12 @@
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -22,6 +25,14 @@ def category_with_descendants(slug: str) -> list[int] | None:
     if not ids:
         return None
     return ids + list(Category.objects.filter(parent_id=ids[0]).values_list("pk", flat=True))
+
+
+def categories_with_descendants(pks) -> list[int]:
+    """Ids of these categories and their subcategories, in one query whatever their number."""
+    pks = list(pks)
+    if not pks:
+        return []
+    return list(Category.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).values_list("pk", flat=True))
 
 
 def category_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -173,6 +184,40 @@ def impact_report(*, months: int = 12, today: date | None = None) -> ImpactRepor
     return ImpactReport(
         totals=totals, per_category=per_category, per_month=per_month, per_town=per_town, per_kind=per_kind
     )
+
+
+# The report is computed from the ledger and the factors, which change a few times a day: it is
+# kept in the cache under a version that every ledger write and every change of a factor or a
+# category moves on (catalog.services.impact_changed, connected in CatalogConfig.ready), so the
+# next read sees the change. The lifetime is a safety net for writes that bypass the models'
+# signals (a queryset .update(), SQL by hand).
+IMPACT_VERSION_KEY = "impact:version"
+IMPACT_REPORT_SECONDS = 600
+
+
+def impact_version() -> int:
+    """The current version of the ledger × factors (a counter in the cache). A counter that is
+    lost (a flushed or evicted cache) starts again from the clock in milliseconds, never from a
+    number an older report may still be stored under."""
+    value = cache.get(IMPACT_VERSION_KEY)
+    if value is None:
+        cache.add(IMPACT_VERSION_KEY, int(time.time() * 1000), timeout=None)
+        value = cache.get(IMPACT_VERSION_KEY)
+    return int(value)
+
+
+def impact_report_cached() -> ImpactReport:
+    """`impact_report()` for the dashboard, the API and the CSV: computed once per version of
+    the ledger and factors, language (category names and month labels) and day (the last 12
+    months end today)."""
+    from django.utils import timezone
+
+    key = f"impact:report:{impact_version()}:{translation.get_language()}:{timezone.localdate().isoformat()}"
+    report = cache.get(key)
+    if report is None:
+        report = impact_report()
+        cache.set(key, report, IMPACT_REPORT_SECONDS)
+    return report
 
 
 def impact_factor_list() -> list[tuple[Category, object, bool]]:

@@ -1,7 +1,9 @@
+import contextlib
 import json
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
 
 from catalog.models import Category
@@ -72,6 +74,23 @@ def impact_record(
             "pledge_kg": None if pledge_kg is None else Decimal(str(pledge_kg)),
         },
     )
+
+
+def impact_changed(**kwargs) -> None:
+    """The ledger, a factor or a category changed: move the impact report to a new version
+    (catalog.selectors.impact_report_cached). Connected to the models' save and delete signals
+    (CatalogConfig.ready). Done at once and again when the transaction commits: at once, so the
+    same transaction (and a test, which never commits) reads the new figures; on commit, so a
+    report another process computed from the data before the commit is not kept as the new
+    version's."""
+    from catalog.selectors import IMPACT_VERSION_KEY
+
+    def bump() -> None:
+        with contextlib.suppress(ValueError):  # no version yet: the next read starts one
+            cache.incr(IMPACT_VERSION_KEY)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 IMPACT_FACTORS_FILE = Path(__file__).resolve().parent / "data" / "impact_factors.json"

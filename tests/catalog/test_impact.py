@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalog.models import Category, ImpactEntry, ImpactFactor
-from catalog.selectors import impact_factor_list, impact_report, impact_totals
+from catalog.selectors import impact_factor_list, impact_report, impact_report_cached, impact_totals
 from catalog.services import IMPACT_FACTORS_FILE, impact_factor_defaults, impact_factors_load, impact_record
 from places.models import Place
 from tests.catalog.impact_support import FACTORS, complete_giveaway, complete_loan, log_repair, set_factor
@@ -174,3 +174,62 @@ def test_the_report_takes_a_fixed_number_of_queries(django_assert_max_num_querie
         log_repair(category=slug)
     with django_assert_max_num_queries(6):
         impact_report()
+
+
+# --- the cached report (dashboard, API, CSV) ---------------------------------------------------
+
+
+def test_the_cached_report_is_computed_once_until_the_ledger_changes(django_assert_num_queries):
+    set_factor("bikes")
+    log_repair(category="bicycles")
+    first = impact_report_cached()
+    with django_assert_num_queries(0):
+        assert impact_report_cached() == first
+
+    log_repair(category="bicycles")
+
+    assert impact_report_cached().totals["repairs_logged"] == 2
+
+
+def test_changing_a_factor_changes_the_cached_report():
+    factor = set_factor("bikes")
+    log_repair(category="bicycles")
+    assert impact_report_cached().totals["kg_co2e_avoided"] == Decimal("48.25")
+
+    factor.repair_kg_co2e = Decimal("10.00")
+    factor.save()
+
+    assert impact_report_cached().totals["kg_co2e_avoided"] == Decimal("10.00")
+
+
+def test_deleting_a_factor_changes_the_cached_report():
+    set_factor("bikes")
+    log_repair(category="bikes")
+    assert impact_report_cached().totals["kg_co2e_avoided"] == Decimal("48.25")
+
+    ImpactFactor.objects.get(category__slug="bikes").delete()
+
+    assert impact_report_cached().totals["kg_co2e_avoided"] == Decimal("0.00")
+
+
+def test_renaming_a_category_changes_the_cached_report():
+    log_repair(category="bicycles")
+    impact_report_cached()
+    bikes = Category.objects.get(slug="bikes")
+    bikes.name_nb = "Sykler og sparkesykler"
+    bikes.save()
+
+    labels = {row.key: row.label for row in impact_report_cached().per_category}
+
+    assert labels["bikes"] == "Sykler og sparkesykler"
+
+
+def test_the_cached_report_is_kept_per_language():
+    log_repair(category="bicycles")
+    with translation.override("nb"):
+        norwegian = impact_report_cached()
+    with translation.override("en"):
+        english = impact_report_cached()
+
+    assert norwegian.per_category[0].label == Category.objects.get(slug="bikes").name_nb
+    assert english.per_category[0].label == Category.objects.get(slug="bikes").name_en
