@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from wagtail.models import Locale, Page
 from wagtail.search.query import And, Or, PlainText
 
-from catalog.selectors import category_with_descendants
+from catalog.selectors import categories_with_descendants
 from cms.events.models import EventIndexPage
 from cms.events.selectors import events_next
 from cms.impact_pages import ImpactMethodPage
@@ -109,16 +109,38 @@ class Related:
     items: list = field(default_factory=list)
 
 
+# The same three searches answer every visitor of a guide with the same home area (anonymous
+# visitors: none): kept this long per category set, choice, place and language.
+RELATED_CACHE_SECONDS = 60
+
+
 def related_in_categories(*, categories, show: set[str], point=None, limit: int = RELATED_SIZE) -> Related:
     """For a guide's "related in Sirkel" block: what the apps have in these categories (each
-    with its subcategories), nearest `point` first when there is one, else the newest."""
-    ids: set[int] = set()
-    for category in categories:
-        ids.update(category_with_descendants(category.slug) or ())
+    with its subcategories), nearest `point` first when there is one, else the newest. Kept in
+    the cache for RELATED_CACHE_SECONDS (a minute, as the guide's page cache), so a guide
+    rendered again does not run the three apps' searches."""
+    where = f"{point.x:.6f},{point.y:.6f}" if point is not None else "-"
+    key = "cms:related:" + ":".join(
+        [
+            ",".join(str(pk) for pk in sorted(c.pk for c in categories)),
+            ",".join(sorted(show)),
+            where,
+            str(limit),
+            translation.get_language() or "",
+        ]
+    )
+    return cache.get_or_set(
+        key,
+        lambda: _related_search(categories=categories, show=show, point=point, limit=limit),
+        RELATED_CACHE_SECONDS,
+    )
+
+
+def _related_search(*, categories, show: set[str], point, limit: int) -> Related:
+    category_ids = tuple(sorted(categories_with_descendants(c.pk for c in categories)))
     related = Related(near=point is not None)
-    if not ids:
+    if not category_ids:
         return related
-    category_ids = tuple(sorted(ids))
     if "listings" in show:
         related.listings = nearby_listings(
             point=point, category_ids=category_ids, nearest_first=True, limit=limit
