@@ -12,7 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from catalog.selectors import impact_factor_list, impact_report
+from catalog.selectors import IMPACT_VERSION_KEY, impact_factor_list, impact_report_cached, impact_version
 from cms.blocks import BodyBlock
 from cms.charts import bar_chart
 
@@ -26,7 +26,7 @@ def _month_label(key: str) -> str:
 
 def dashboard_context() -> dict:
     """The report with one chart per breakdown (kg CO2e avoided) and the rows of its table."""
-    report = impact_report()
+    report = impact_report_cached()
     unit = gettext("kg CO2e avoided")
 
     def chart(rows, *, id, title, y_label, orientation="horizontal", labels=None):
@@ -111,14 +111,17 @@ class ImpactDashboardPage(Page):
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ImpactMethodPage"]
-    # The figures change with every completed exchange, loan and repair: not from the page cache
-    # (the ledger queries are a fixed handful whatever its size).
-    page_cache_seconds = 0
+    # The figures change with every completed exchange, loan and repair, and with the factors:
+    # a cached copy is served only while the impact report's version is the one it was
+    # rendered with (catalog.selectors.impact_version).
     max_count_per_parent = 1
     template = "cms/impact_dashboard_page.html"
 
     class Meta:
         verbose_name = _("impact dashboard")
+
+    def page_cache_versions(self) -> dict:
+        return {IMPACT_VERSION_KEY: impact_version()}
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

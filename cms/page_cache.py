@@ -1,34 +1,52 @@
 """Whole-response cache for CMS pages served to anonymous visitors, for every page type.
 
-Wagtail's `on_serve_page` hook wraps each page's `serve()`; this layer sits inside Wagtail's
-view-restriction check (so a restricted page is still checked on every request) and stores the
-rendered HTML in the cache (Redis) under the page, the language, the host and the full path.
-Any publish, unpublish, move, deletion or change of view restrictions starts a new
-generation, so no visitor sees an old version of a page or of a list of pages; what a page
-shows from the apps (newest listings, events) is at most `page_cache_seconds` old.
+Two parts share one entry per host and full path (the path also decides the language: the
+default language has no prefix, every other one its own):
 
-Not cached: signed-in visitors, requests other than GET, responses that are not 200, pages that
-set cookies, used a CSRF token (forms) or a CSP nonce, and requests with pending messages. A page type opts
-out with `page_cache_seconds = 0`, sets its own lifetime with `page_cache_seconds = N`, and a
-page whose HTML depends on more than path and language returns that part from
-`page_cache_variant(request)`. settings.PAGE_CACHE_SECONDS is the default (0 turns it off)."""
+- `PageCacheMiddleware`, high in MIDDLEWARE (after the security headers and WhiteNoise, before
+  sessions), answers an anonymous GET that carries no session or messages cookie straight from
+  the cache, without sessions, authentication, Wagtail's site and page lookup or the view:
+  a hit costs two cache reads. It stores what the layers below it answered: the body and
+  every header (Content-Language, Vary, X-Frame-Options, ...), so a hit has the same headers as
+  the page it replays; the layers above it (request id, SecurityMiddleware, the CSP and
+  Permissions-Policy) run on every response, hit or not.
+- The `on_serve_page` hook decides what may be stored: it runs inside Wagtail's view-restriction
+  check, so only a page the anonymous visitor was allowed to see is stored, and it answers the
+  anonymous visitors who do carry a session cookie from the same entry.
+
+Any publish, unpublish, move, deletion or change of view restrictions starts a new generation:
+an entry from an older generation is never served, so no visitor sees an old version of a page
+or of a list of pages, nor a page made private since. A page type whose HTML shows other data
+names the cache counters of that data (`page_cache_versions()`, e.g. the impact report's
+version): an entry stored under other values of them is not served either. What a page shows
+from the apps (newest listings, events) is otherwise at most `page_cache_seconds` old.
+
+Not cached: signed-in visitors, requests other than GET, searches (they go through the rate
+limits), responses that are not 200, pages that set cookies, used a CSRF token (forms) or a
+CSP nonce, say Cache-Control private or no-store, and requests with pending messages. A page
+type opts out with `page_cache_seconds = 0` and sets its own lifetime with
+`page_cache_seconds = N`; a page whose HTML depends on more than host, path and query string
+must opt out. settings.PAGE_CACHE_SECONDS is the default (0 turns it off)."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
-from django.utils import translation
 from wagtail import hooks
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 GENERATION_KEY = "pagecache:generation"
 HEADER = "X-Page-Cache"
+# Headers not replayed: the cache's own, and what the layers above the middleware set anyway.
+_NOT_STORED = frozenset({HEADER.lower(), "set-cookie", "x-request-id"})
 
 
 def generation() -> int:
@@ -55,26 +73,83 @@ def page_cache_seconds(page: Page) -> int:
     return int(getattr(page, "page_cache_seconds", settings.PAGE_CACHE_SECONDS))
 
 
-def _request_is_cacheable(request) -> bool:
-    if request.method != "GET" or getattr(request, "is_preview", False):
-        return False
-    if request.user.is_authenticated:
-        return False
-    return len(messages.get_messages(request)) == 0
+def cache_key(request) -> str:
+    where = f"{request.get_host()}|{request.get_full_path()}"  # get_host() checks ALLOWED_HOSTS
+    return f"pagecache:page:{hashlib.sha256(where.encode()).hexdigest()[:32]}"
 
 
-def cache_key(page: Page, request) -> str:
-    variant = page.page_cache_variant(request) if hasattr(page, "page_cache_variant") else ""
-    where = f"{request.get_host()}|{request.get_full_path()}|{variant}"
-    digest = hashlib.sha256(where.encode()).hexdigest()[:32]
-    return f"pagecache:{generation()}:{page.pk}:{translation.get_language()}:{digest}"
+@dataclass
+class Entry:
+    generation: int
+    versions: dict[str, object]
+    headers: list[tuple[str, str]]
+    content: bytes
+    route: str = ""
+
+
+@dataclass
+class _State:
+    """What the hook tells the middleware about the request it is serving (request.page_cache)."""
+
+    key: str
+    generation: int
+    looked_up: bool
+    timeout: int = 0
+    versions: dict[str, object] = field(default_factory=dict)
+
+
+def _lookup(key: str) -> tuple[Entry | None, int]:
+    """The entry stored for `key` if it is still valid, and the current generation (one round
+    trip to the cache, a second only for an entry that depends on other data)."""
+    found = cache.get_many([key, GENERATION_KEY])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        current = generation()
+    entry = found.get(key)
+    if not isinstance(entry, Entry) or entry.generation != current:
+        return None, current
+    if entry.versions and cache.get_many(list(entry.versions)) != entry.versions:
+        return None, current
+    return entry, current
+
+
+def _replay(request, entry: Entry) -> HttpResponse:
+    response = HttpResponse(entry.content)
+    for name, value in entry.headers:
+        response[name] = value
+    response[HEADER] = "hit"
+    request.metrics_route = entry.route  # core.observability labels the hit with the page's route
+    return response
+
+
+def _without_session(request) -> bool:
+    """No session and no pending messages: the visitor is anonymous without loading anything."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def _may_be_cached(request) -> bool:
+    from core.ratelimit import bucket_for
+
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and not request.path_info.startswith("/cms/")
+        and "Authorization" not in request.headers
+        and bucket_for(request) is None  # searches are counted by the rate limits: never early
+    )
 
 
 def _storable(request, response) -> bool:
+    cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not getattr(getattr(request, "session", None), "modified", False)
         # A page that used the request's CSP nonce (django-csp sets _csp_nonce when it is read)
@@ -83,25 +158,58 @@ def _storable(request, response) -> bool:
     )
 
 
+class PageCacheMiddleware:
+    """After SecurityHeadersMiddleware and WhiteNoise, before SessionMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_be_cached(request):
+            return self.get_response(request)
+        key = cache_key(request)
+        early = _without_session(request)
+        if early:
+            entry, current = _lookup(key)
+            if entry is not None:
+                return _replay(request, entry)
+        else:
+            current = 0  # looked up by the hook, once the session says who this is
+        state = request.page_cache = _State(key=key, generation=current, looked_up=early)
+        response = self.get_response(request)
+        if state.timeout > 0 and state.generation and _storable(request, response):
+            from core.observability import route_of
+
+            headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED]
+            entry = Entry(state.generation, state.versions, headers, response.content, route_of(request))
+            cache.set(key, entry, state.timeout)
+            response[HEADER] = "miss"
+        return response
+
+
+def _request_is_cacheable(request) -> bool:
+    if getattr(request, "is_preview", False) or request.user.is_authenticated:
+        return False
+    return len(messages.get_messages(request)) == 0
+
+
 @hooks.register("on_serve_page", order=100)
 def serve_from_cache(callback):
     def inner(page, request, serve_args, serve_kwargs):
+        state = getattr(request, "page_cache", None)
         timeout = page_cache_seconds(page)
-        if timeout <= 0 or not _request_is_cacheable(request):
+        if state is None or timeout <= 0 or not _request_is_cacheable(request):
             return callback(page, request, serve_args, serve_kwargs)
-        key = cache_key(page, request)
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
-            response[HEADER] = "hit"
-            return response
+        if not state.looked_up:  # an anonymous visitor with a session cookie
+            entry, state.generation = _lookup(state.key)
+            if entry is not None:
+                return _replay(request, entry)
+        # Read before rendering: data changing while the page renders makes the entry stale.
+        state.versions = page.page_cache_versions() if hasattr(page, "page_cache_versions") else {}
+        state.timeout = timeout
         response = callback(page, request, serve_args, serve_kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        if _storable(request, response):
-            cache.set(key, (response.content, response["Content-Type"]), timeout)
-            response[HEADER] = "miss"
         return response
 
     return inner

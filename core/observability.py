@@ -84,7 +84,12 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def _route(request) -> str:
+def route_of(request) -> str:
+    """The URL pattern that answered (a response replayed from the page cache carries the
+    route of the page it replays: `request.metrics_route`)."""
+    replayed = getattr(request, "metrics_route", "")
+    if replayed:
+        return replayed
     match = getattr(request, "resolver_match", None)
     if match is None:
         return "unmatched"
@@ -92,7 +97,7 @@ def _route(request) -> str:
 
 
 def _observe(request, response, seconds: float) -> None:
-    route = _route(request)
+    route = route_of(request)
     method = (
         request.method
         if request.method in {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}

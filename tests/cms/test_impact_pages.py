@@ -111,6 +111,26 @@ def test_changing_a_factor_changes_the_dashboard(client, impact_pages):
     assert total(soup_of(client, dashboard.url), "kg_co2e_avoided") == Decimal("12.00")
 
 
+def test_the_dashboard_comes_from_the_page_cache_until_the_ledger_or_a_factor_changes(
+    client, impact_pages, places
+):
+    dashboard, _ = impact_pages
+    factor = set_factor("bikes")
+    assert client.get(dashboard.url)["X-Page-Cache"] == "miss"
+    assert client.get(dashboard.url)["X-Page-Cache"] == "hit"
+
+    complete_giveaway(category="bicycles")
+    after_giveaway = client.get(dashboard.url)
+    assert after_giveaway["X-Page-Cache"] == "miss"
+    assert total(BeautifulSoup(after_giveaway.content, "html.parser"), "items_reused") == 1
+
+    factor.reuse_kg_co2e = Decimal("1.00")
+    factor.save()
+    after_factor = client.get(dashboard.url)
+    assert after_factor["X-Page-Cache"] == "miss"
+    assert total(BeautifulSoup(after_factor.content, "html.parser"), "kg_co2e_avoided") == Decimal("1.00")
+
+
 @pytest.mark.parametrize("chart_id", ["impact-category", "impact-month", "impact-town", "impact-kind"])
 def test_each_svg_chart_and_its_table_show_the_same_figures(client, impact_pages, places, chart_id):
     dashboard, _ = impact_pages

@@ -11,11 +11,12 @@ from tests.factory_repair import make_repairer
 from tests.support import login
 
 QUERY_BUDGET = 20
-# A guide with a "related in Sirkel" block runs the apps' three searches when rendered
-# (listings with photos, repairers with categories, hours, exceptions and photos, items with
-# photos, and the category tree: 13 queries) under four levels of page routing. A fixed number,
-# over the issue's 20: anonymous visitors get it from the page cache (60 s).
-RELATED_BLOCK_BUDGET = 24
+# A guide whose "related in Sirkel" block runs the apps' three searches (listings with photos,
+# repairers with categories, hours, exceptions and photos, items with photos, and the category
+# tree: 12 queries) under four levels of page routing: a fixed number, over the issue's 20. The
+# block keeps its results a minute (cms.selectors.RELATED_CACHE_SECONDS), so it runs them once
+# a minute per category set, and the guide is within QUERY_BUDGET the rest of the time.
+RELATED_BLOCK_BUDGET = 23
 
 
 def _publish_under(parent, **fields) -> StandardPage:
@@ -109,6 +110,55 @@ def test_a_page_that_used_the_csp_nonce_is_never_replayed(client, about, monkeyp
 
     assert "'nonce-" in first["Content-Security-Policy"]
     assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+
+
+def test_a_hit_has_the_headers_of_the_page_it_replays(client, about):
+    rendered = client.get("/om/")
+    replayed = client.get("/om/")
+
+    assert replayed["X-Page-Cache"] == "hit"
+    ignored = {"X-Page-Cache", "X-Request-ID"}
+    assert {k: v for k, v in replayed.items() if k not in ignored} == {
+        k: v for k, v in rendered.items() if k not in ignored
+    }
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options", "Referrer-Policy"):
+        assert replayed[header]
+
+
+def test_a_hit_without_a_session_runs_no_query(client, about):
+    client.get("/om/")
+
+    assert _queries(client, "/om/") == 0
+
+
+def test_an_anonymous_visitor_with_a_session_cookie_gets_the_cached_copy(client, about):
+    from django.test import Client
+
+    client.get("/om/")
+    other = Client()
+    other.cookies["sessionid"] = "no-such-session"
+
+    response = other.get("/om/")
+
+    assert response["X-Page-Cache"] == "hit" and response.content == client.get("/om/").content
+
+
+def test_a_search_is_neither_served_from_the_cache_nor_stored(client, about):
+    """A GET with a search parameter counts against the rate limits, which run after sessions."""
+    client.get("/om/", {"q": "sykkel"})
+
+    assert "X-Page-Cache" not in client.get("/om/", {"q": "sykkel"})
+
+
+def test_a_page_made_private_while_cached_is_not_served_to_a_visitor_without_a_session(client, about):
+    assert client.get("/om/")["X-Page-Cache"] == "miss"
+    PageViewRestriction.objects.create(
+        page=about, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+
+    response = client.get("/om/")
+
+    assert "X-Page-Cache" not in response and "Første versjon" not in response.content.decode()
 
 
 def test_the_setting_turns_the_cache_off(client, about, settings, monkeypatch):
@@ -214,8 +264,33 @@ def test_each_page_type_runs_a_bounded_number_of_queries_whatever_the_data_size(
     client.get(path)  # publishing cleared the site root paths: warm them again
     large = _queries(client, path)
 
-    assert small <= (RELATED_BLOCK_BUDGET if path == "/guider/slangen/" else QUERY_BUDGET)
+    assert small <= QUERY_BUDGET
     assert large == small, f"{path}: {small} queries with little data, {large} with more"
+
+
+def test_a_guide_running_its_related_searches_runs_a_bounded_number_of_queries_whatever_the_data_size(
+    client, editorial, settings, monkeypatch
+):
+    """The minute when the block's results are computed again (the cache off)."""
+    monkeypatch.setattr("cms.selectors.RELATED_CACHE_SECONDS", 0)
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/guider/slangen/")
+    small = _queries(client, "/guider/slangen/")
+    _grow(editorial, 6)
+    client.get("/guider/slangen/")
+    large = _queries(client, "/guider/slangen/")
+
+    assert small <= RELATED_BLOCK_BUDGET
+    assert large == small, f"{small} queries with little data, {large} with more"
+
+
+def test_the_related_block_runs_its_searches_once_for_many_renders(client, editorial, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/guider/slangen/")
+    again = _queries(client, "/guider/slangen/")
+
+    assert again <= QUERY_BUDGET
+    assert "Sykkel 0" in client.get("/guider/slangen/").content.decode()
 
 
 def test_a_cached_page_runs_fewer_queries_than_a_rendered_one(client, about, settings):
