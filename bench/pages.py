@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import threading
 import time
@@ -89,33 +90,72 @@ def query_counts(pages: list[tuple[str, str]]) -> dict[str, int]:
     return counts
 
 
-def closed_loop(port: int, path: str, *, clients: int, seconds: float) -> tuple[list[float], int]:
-    """`clients` threads each GETting `path` back to back for `seconds`: latencies (ms), errors."""
+def raw_get(port: int, request: bytes) -> tuple[int, bytes]:
+    """One GET on a fresh connection, as bytes on a socket: (status, head). gunicorn's sync
+    workers close the connection after every response (no keep-alive), so the client reads to
+    the end. Much less Python per request than http.client (no header parsing), so the load
+    generator takes less of the two CPUs it shares with the server."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    data = b"".join(chunks)
+    head = data[: data.find(b"\r\n\r\n")]
+    try:
+        return int(head[9:12]), head
+    except ValueError:
+        return -1, head
+
+
+def closed_loop(port: int, path: str, *, clients: int, seconds: float) -> tuple[list[float], dict]:
+    """`clients` threads each GETting `path` back to back for `seconds`: latencies (ms), and
+    counts of errors (not 200), page-cache hits and the load generator's own CPU time."""
     latencies: list[float] = []
-    errors = 0
+    counts = {"errors": 0, "hits": 0}
     lock = threading.Lock()
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
     stop_at = time.perf_counter() + seconds
 
     def client() -> None:
-        nonlocal errors
         while time.perf_counter() < stop_at:
             start = time.perf_counter()
             try:
-                status, _ = common.http_get(port, path)
+                status, head = raw_get(port, request)
             except OSError:
-                status = -1
+                status, head = -1, b""
             elapsed = (time.perf_counter() - start) * 1000
             with lock:
                 latencies.append(elapsed)
-                if status != 200:
-                    errors += 1
+                counts["errors"] += status != 200
+                counts["hits"] += b"X-Page-Cache: hit" in head
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    cpu_before = time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, errors
+    counts["client_cpu_s"] = time.process_time() - cpu_before
+    return latencies, counts
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children that have been waited for, and of
+    its live children (gunicorn's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def http_runs(url: str, pages, *, cached: bool, workers: int, seconds: float) -> dict[str, dict]:
@@ -127,10 +167,17 @@ def http_runs(url: str, pages, *, cached: bool, workers: int, seconds: float) ->
             for label, path in pages:
                 for _ in range(workers * 3):  # warm every worker (and the cache)
                     common.http_get(server.port, path)
-                latencies, errors = closed_loop(server.port, path, clients=CLIENTS, seconds=seconds)
+                server_cpu_before = process_cpu_seconds(server.process.pid)
+                latencies, counts = closed_loop(server.port, path, clients=CLIENTS, seconds=seconds)
+                server_cpu = process_cpu_seconds(server.process.pid) - server_cpu_before
                 stats = common.summary(latencies)
                 stats["rps"] = len(latencies) / seconds
-                stats["errors"] = errors
+                stats["errors"] = counts["errors"]
+                stats["hits"] = counts["hits"]
+                n = max(1, len(latencies))
+                # CPU per request (ms) of the load generator and of gunicorn (all workers).
+                stats["client_cpu_ms"] = counts["client_cpu_s"] * 1000 / n
+                stats["server_cpu_ms"] = server_cpu * 1000 / n
                 results[label] = stats
     finally:
         if env_before is None:
@@ -189,7 +236,17 @@ def main() -> None:
         print(f"uncached run failed: {error}")
         nan = float("nan")
         uncached = {
-            label: {"rps": nan, "p50": nan, "p95": nan, "p99": nan, "errors": "-"} for label, _ in pages
+            label: {
+                "rps": nan,
+                "p50": nan,
+                "p95": nan,
+                "p99": nan,
+                "errors": "-",
+                "hits": "-",
+                "client_cpu_ms": nan,
+                "server_cpu_ms": nan,
+            }
+            for label, _ in pages
         }
 
     print(f"\n{'=' * 90}\nPages benchmark: {rows:,} listings, database {url.rsplit('/', 1)[-1]}")
@@ -199,7 +256,19 @@ def main() -> None:
     )
     for note in notes:
         print(f"  {note}")
-    headers = ["page", "mode", "requests/s", "p50 ms", "p95 ms", "p99 ms", "errors", "p95 vs target"]
+    headers = [
+        "page",
+        "mode",
+        "requests/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "errors",
+        "cache hits",
+        "server CPU ms/req",
+        "client CPU ms/req",
+        "p95 vs target",
+    ]
     table_rows = []
     for label, _ in pages:
         for mode, results, target in (
@@ -216,6 +285,9 @@ def main() -> None:
                     r["p95"],
                     r["p99"],
                     r["errors"],
+                    r["hits"],
+                    r["server_cpu_ms"],
+                    r["client_cpu_ms"],
                     common.verdict(r["p95"], target),
                 )
             )

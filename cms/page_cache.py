@@ -1,6 +1,6 @@
 """Whole-response cache for CMS pages served to anonymous visitors, for every page type.
 
-Two parts share one entry per host and full path (the path also decides the language: the
+Two parts share one entry per scheme, host and full path (the path also decides the language: the
 default language has no prefix, every other one its own):
 
 - `PageCacheMiddleware`, high in MIDDLEWARE (after the security headers and WhiteNoise, before
@@ -74,7 +74,8 @@ def page_cache_seconds(page: Page) -> int:
 
 
 def cache_key(request) -> str:
-    where = f"{request.get_host()}|{request.get_full_path()}"  # get_host() checks ALLOWED_HOSTS
+    # get_host() checks ALLOWED_HOSTS; the scheme is in the page's absolute links (canonical).
+    where = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}"
     return f"pagecache:page:{hashlib.sha256(where.encode()).hexdigest()[:32]}"
 
 
