@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -18,6 +19,12 @@ __all__ = [
     "StandardPage",
     "TopicIndexPage",
 ]
+
+
+# How long the home page's live sections (newest listings, repairers open now, items, events)
+# are kept as rendered HTML, per place and language, for everyone (signed-in visitors too, who
+# never get the page cache): the same minute as the anonymous page cache.
+HOME_LIVE_SECONDS = 60
 
 
 class HomePage(Page):
@@ -101,7 +108,7 @@ class HomePage(Page):
             raise ValidationError({"hero_image_alt": _("Alternative text is required.")})
 
     def get_context(self, request, *args, **kwargs):
-        from cms.selectors import home_sections, place_names, visitor_place
+        from cms.selectors import home_links, home_sections, place_names, visitor_place
 
         context = super().get_context(request, *args, **kwargs)
         # Anonymous responses are cached by full path (cms.page_cache), so what an anonymous
@@ -112,9 +119,12 @@ class HomePage(Page):
         context["place"] = place
         context["place_not_found"] = bool(place_name) and place is None
         if self.show_nearby:
-            nearby = home_sections(root=self, point=place.point if place else None)
-            context["place_names"] = place_names()
-            context["nearby"] = nearby
+            point = place.point if place else None
+            # Computed only when the template's fragment cache has no copy (live_seconds).
+            context["nearby"] = SimpleLazyObject(lambda: home_sections(root=self, point=point))
+            context["place_names"] = SimpleLazyObject(place_names)
+            context["links"] = home_links(self)
+            context["live_seconds"] = HOME_LIVE_SECONDS
         return context
 
 

@@ -135,3 +135,17 @@ def test_the_setting_at_zero_turns_off_the_home_pages_own_cache(client, site, se
     client.get("/")
 
     assert "X-Page-Cache" not in client.get("/")
+
+
+def test_the_live_sections_are_rendered_once_a_minute_per_place(client, site, places, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the fragment cache works without the page cache
+    make_listing(title="Sofa i Sandvika", category="sofas", lat=SANDVIKA[0], lon=SANDVIKA[1])
+    client.get("/")
+    make_listing(title="Sofa nummer to", category="sofas", lat=SANDVIKA[0], lon=SANDVIKA[1])
+
+    same_minute = client.get("/").content.decode()
+    near_sandvika = client.get("/", {"sted": "Sandvika"}).content.decode()
+
+    assert "Sofa i Sandvika" in same_minute and "Sofa nummer to" not in same_minute
+    assert "Sandvika" in near_sandvika.split('id="nearby-title"')[1].split("</h2>")[0]
+    assert "Sofa nummer to" in near_sandvika
