@@ -45,6 +45,8 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 GENERATION_KEY = "pagecache:generation"
 HEADER = "X-Page-Cache"
+# Never CMS pages (the admin, the API, files): no cache read for them.
+NOT_PAGES = ("/cms/", "/api/", "/media/", "/documents/", "/static/")
 # Headers not replayed: the cache's own, and what the layers above the middleware set anyway.
 _NOT_STORED = frozenset({HEADER.lower(), "set-cookie", "x-request-id"})
 
@@ -137,7 +139,7 @@ def _may_be_cached(request) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
-        and not request.path_info.startswith("/cms/")
+        and not request.path_info.startswith(NOT_PAGES)
         and "Authorization" not in request.headers
         and bucket_for(request) is None  # searches are counted by the rate limits: never early
     )
