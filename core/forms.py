@@ -2,6 +2,7 @@
 decoding (core.images) before anything is stored; text fields that refuse hidden characters."""
 
 from django import forms
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
 from core.images import ImageRejected, SanitizedImage, sanitize_upload
@@ -19,6 +20,29 @@ class SafeTextMixin:
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and reject_hidden_characters not in field.validators:
                 field.validators.append(reject_hidden_characters)
+
+
+def errors_as_messages(request, form: forms.Form) -> None:
+    """For a small form posted from a page of its own (a rating under a listing, a photo's
+    description): its errors as messages, for that page rendered again with 400."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+class PhotoDescriptionForm(SafeTextMixin, forms.Form):
+    """The text alternative beside each photo of a listing or an item."""
+
+    alt_text = forms.CharField(label=_("Describe the photo"), max_length=200, required=False)
+
+
+class StaffNoteForm(SafeTextMixin, forms.Form):
+    """What moderators and editors type with an action in the admin: a reason, a warning to a
+    user, a note on a decision. Each action's service says which one it needs."""
+
+    reason = forms.CharField(required=False)
+    message = forms.CharField(required=False)
+    note = forms.CharField(required=False)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
