@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chat import selectors, services
-from chat.forms import MessageForm
+from chat.forms import ConversationReportForm, MessageForm
 from chat.registry import subject_type
 
 
@@ -108,10 +108,16 @@ def report(request, conversation_id: int):
     conversation = selectors.conversation_for(request.user, conversation_id)
     if conversation is None:
         raise Http404
-    if request.method == "POST":
+    form = ConversationReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         services.conversation_report(
-            reporter=request.user, conversation=conversation, text=request.POST.get("text", "")
+            reporter=request.user, conversation=conversation, text=form.cleaned_data["text"]
         )
         messages.success(request, _("Thank you. A moderator will read the conversation."))
         return redirect("chat:thread", conversation_id=conversation.pk)
-    return render(request, "chat/report.html", {"conversation": conversation})
+    return render(
+        request,
+        "chat/report.html",
+        {"conversation": conversation, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
