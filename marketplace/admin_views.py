@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from accounts.selectors import audit_entries_about
+from core.forms import StaffNoteForm, errors_as_messages
 from marketplace import services
 from marketplace.models import Listing, ListingReport
 from marketplace.permissions import is_moderator
@@ -37,12 +38,17 @@ def queue(request):
 def listing_moderation(request, listing_id: int):
     _moderator(request)
     listing = get_object_or_404(Listing.objects.select_related("owner__profile"), pk=listing_id)
-    if request.method == "POST":
+    note = StaffNoteForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and not note.is_valid():
+        errors_as_messages(request, note)
+        status = 400
+    elif request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "hide":
                 services.listing_moderate_hide(
-                    moderator=request.user, listing=listing, reason=request.POST.get("reason", "")
+                    moderator=request.user, listing=listing, reason=note.cleaned_data["reason"]
                 )
             elif action == "restore":
                 services.listing_moderate_restore(moderator=request.user, listing=listing)
@@ -52,12 +58,12 @@ def listing_moderation(request, listing_id: int):
                 services.user_warn(
                     moderator=request.user,
                     user=listing.owner,
-                    message=request.POST.get("message", ""),
+                    message=note.cleaned_data["message"],
                     listing=listing,
                 )
             elif action == "suspend":
                 services.user_suspend(
-                    moderator=request.user, user=listing.owner, reason=request.POST.get("reason", "")
+                    moderator=request.user, user=listing.owner, reason=note.cleaned_data["reason"]
                 )
             else:
                 raise PermissionDenied
@@ -72,4 +78,4 @@ def listing_moderation(request, listing_id: int):
         "log": audit_entries_about(targets=[listing], subject=listing.owner)[:50],
         "title": _("Moderate listing"),
     }
-    return TemplateResponse(request, "marketplace/admin/listing.html", context)
+    return TemplateResponse(request, "marketplace/admin/listing.html", context, status=status)

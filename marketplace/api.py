@@ -304,6 +304,12 @@ def listing_delete(request: HttpRequest, listing_id: int):
     return Status(204, None)
 
 
+class ImageIn(Schema):
+    """The multipart fields beside the photo."""
+
+    alt: CleanStr = Field("", max_length=200)
+
+
 class ImageCreatedOut(Schema):
     id: int
     url: str
@@ -315,14 +321,14 @@ class ImageCreatedOut(Schema):
     auth=auth,
 )
 def listing_image_upload(
-    request: HttpRequest, listing_id: int, image: File[UploadedFile], alt: Form[str] = ""
+    request: HttpRequest, listing_id: int, image: File[UploadedFile], fields: Form[ImageIn]
 ):
     """Add a photo (multipart field `image`, optional `alt`). JPEG, PNG, WebP or HEIC up to
     15 MB and 50 megapixels; it is decoded, turned upright, stripped of all metadata (GPS
     included) and re-encoded before anything is stored."""
     listing = _owned_listing(request, listing_id)
     try:
-        stored = listing_image_add(listing=listing, image=listing_image_prepare(image), alt_text=alt[:200])
+        stored = listing_image_add(listing=listing, image=listing_image_prepare(image), alt_text=fields.alt)
     except ListingError as error:
         _raise(error)
     return Status(

@@ -6,7 +6,7 @@ from catalog.models import Category
 from catalog.selectors import category_choices
 from core.forms import PhotosField, SafeTextMixin
 from marketplace.models import MAX_IMAGES, Listing, ListingReport
-from marketplace.services import ListingError, listing_image_prepare
+from marketplace.services import SAVED_SEARCH_PARAMS, ListingError, listing_image_prepare
 from places.geo import GeoParamError, make_point, parse_near
 from places.models import Place
 
@@ -128,3 +128,26 @@ class ReserveForm(SafeTextMixin, forms.Form):
 class ReportForm(core.reports.ReportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, reasons=ListingReport.Reason.choices, **kwargs)
+
+
+class FeedbackForm(SafeTextMixin, forms.Form):
+    """The comment with a rating after an exchange (the rating's rules are the service's)."""
+
+    text = forms.CharField(label=_("Comment"), max_length=300, required=False)
+
+
+class SavedSearchForm(SafeTextMixin, forms.Form):
+    """A search to save: its name and the search's parameters as they came from the search form
+    (services.SAVED_SEARCH_PARAMS; the service checks that they make a valid search)."""
+
+    name = forms.CharField(label=_("Name of the search"), max_length=100, required=False)
+    q = forms.CharField(max_length=200, required=False)
+    kind = forms.CharField(max_length=200, required=False)
+    category = forms.CharField(max_length=200, required=False)
+    condition = forms.CharField(max_length=200, required=False)
+    near = forms.CharField(max_length=200, required=False)
+    place = forms.CharField(max_length=200, required=False)
+    radius_km = forms.CharField(max_length=200, required=False)
+
+    def params(self) -> dict:
+        return {name: self.cleaned_data[name] for name in SAVED_SEARCH_PARAMS}

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 from catalog.selectors import category_choices
 from chat.selectors import partners_about
 from core import crosslinks
+from core.forms import PhotoDescriptionForm, errors_as_messages
 from core.pagination import CappedPaginator
 from marketplace import services
 from marketplace.filters import ORDERING_CHOICES, ListingFilter
-from marketplace.forms import ListingForm, PhotoUploadForm, ReportForm
+from marketplace.forms import FeedbackForm, ListingForm, PhotoUploadForm, ReportForm, SavedSearchForm
 from marketplace.models import MAX_IMAGES, Listing, ListingImage, SavedSearch
 from marketplace.permissions import can_edit_listing, can_view_listing
 from marketplace.selectors import (
@@ -136,9 +137,13 @@ def listing_detail(request, listing_id: int):
     )
     if not can_view_listing(request.user, listing):
         raise Http404
+    return render(request, "marketplace/listing_detail.html", _detail_context(request, listing))
+
+
+def _detail_context(request, listing: Listing) -> dict:
     can_edit = can_edit_listing(request.user, listing)
     partners = partners_about(listing, listing.owner) if can_edit else []
-    context = {
+    return {
         "listing": listing,
         "can_edit": can_edit,
         "partners": partners,
@@ -155,7 +160,6 @@ def listing_detail(request, listing_id: int):
         if can_edit and listing.kind == Listing.Kind.WANTED
         else [],
     }
-    return render(request, "marketplace/listing_detail.html", context)
 
 
 @login_required
@@ -219,9 +223,7 @@ def _owned(request, listing_id: int) -> Listing:
 @login_required
 def listing_edit(request, listing_id: int):
     listing = _owned(request, listing_id)
-    initial = {f: getattr(listing, f) for f in services.EDITABLE_FIELDS}
-    initial.update(category=listing.category.slug, place=listing.area.name if listing.area_id else None)
-    form = ListingForm(request.POST or None, initial=initial, with_photos=False)
+    form = _edit_form(listing, request.POST or None)
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS}
         if form.has_changed() and {"place", "point"} & set(form.changed_data):
@@ -229,13 +231,23 @@ def listing_edit(request, listing_id: int):
         services.listing_update(listing=listing, changes=changes)
         messages.success(request, _("Your changes are saved."))
         return redirect("marketplace:detail", listing_id=listing.pk)
+    return _edit_page(request, listing, form, status=400 if form.is_bound else 200)
+
+
+def _edit_form(listing: Listing, data=None) -> ListingForm:
+    initial = {f: getattr(listing, f) for f in services.EDITABLE_FIELDS}
+    initial.update(category=listing.category.slug, place=listing.area.name if listing.area_id else None)
+    return ListingForm(data, initial=initial, with_photos=False)
+
+
+def _edit_page(request, listing: Listing, form: ListingForm, *, status: int):
     context = {
         "form": form,
         "listing": listing,
         "creating": False,
         "photo_form": PhotoUploadForm(room=_room(listing)),
     }
-    return render(request, "marketplace/listing_form.html", context, status=400 if form.is_bound else 200)
+    return render(request, "marketplace/listing_form.html", context, status=status)
 
 
 def _room(listing: Listing) -> int:
@@ -266,7 +278,11 @@ def listing_photos(request, listing_id: int):
     elif action in ("earlier", "later"):
         services.listing_image_move(image=image, offset=-1 if action == "earlier" else 1)
     elif action == "describe":
-        services.listing_image_describe(image=image, alt_text=request.POST.get("alt_text", ""))
+        form = PhotoDescriptionForm(request.POST)
+        if not form.is_valid():
+            errors_as_messages(request, form)
+            return _edit_page(request, listing, _edit_form(listing), status=400)
+        services.listing_image_describe(image=image, alt_text=form.cleaned_data["alt_text"])
         messages.success(request, _("The description is saved."))
     else:
         raise Http404
@@ -382,22 +398,29 @@ def saved(request):
             SavedSearch.objects.filter(user=request.user, pk=request.POST.get("search") or 0).delete()
             messages.success(request, _("The saved search is deleted."))
         return redirect("marketplace:saved")
+    return _saved_page(request)
+
+
+def _saved_page(request, *, status: int = 200):
     context = {
         "favourites": favourites_of(request.user)[:100],
         "searches": SavedSearch.objects.filter(user=request.user, active=True),
     }
-    return render(request, "marketplace/saved.html", context)
+    return render(request, "marketplace/saved.html", context, status=status)
 
 
 @login_required
 @require_POST
 def saved_search_create(request):
-    params = {k: request.POST.get(k, "") for k in services.SAVED_SEARCH_PARAMS}
+    form = SavedSearchForm(request.POST)
+    if not form.is_valid():
+        errors_as_messages(request, form)
+        return _saved_page(request, status=400)
     try:
         services.saved_search_create(
             user=request.user,
-            name=request.POST.get("name", ""),
-            params=params,
+            name=form.cleaned_data["name"],
+            params=form.params(),
             frequency=request.POST.get("frequency", SavedSearch.Frequency.INSTANT),
         )
     except services.ListingError as error:
@@ -444,12 +467,19 @@ def listing_report(request, listing_id: int):
 @require_POST
 def listing_feedback(request, listing_id: int):
     listing = get_object_or_404(Listing, pk=listing_id)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        if not can_view_listing(request.user, listing):
+            raise PermissionDenied
+        errors_as_messages(request, form)
+        context = _detail_context(request, listing)
+        return render(request, "marketplace/listing_detail.html", context, status=400)
     try:
         services.feedback_give(
             author=request.user,
             listing=listing,
             rating=request.POST.get("rating", ""),
-            text=request.POST.get("text", ""),
+            text=form.cleaned_data["text"],
         )
     except services.ListingError as error:
         if error.status == 403:
