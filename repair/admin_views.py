@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from core.forms import StaffNoteForm, errors_as_messages
 from repair import services
 from repair.models import OwnershipClaim, Repairer, Review
 from repair.permissions import can_set_verified, is_editor, is_review_moderator
@@ -42,18 +43,23 @@ def repairer_review(request, repairer_id: int):
         Repairer.objects.prefetch_related("owners__profile", "categories", "services", "weekly_hours"),
         pk=repairer_id,
     )
-    if request.method == "POST":
+    note = StaffNoteForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and not note.is_valid():
+        errors_as_messages(request, note)
+        status = 400
+    elif request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "approve":
                 services.repairer_approve(editor=request.user, repairer=repairer)
             elif action == "reject":
                 services.repairer_reject(
-                    editor=request.user, repairer=repairer, reason=request.POST.get("reason", "")
+                    editor=request.user, repairer=repairer, reason=note.cleaned_data["reason"]
                 )
             elif action == "suspend":
                 services.repairer_suspend(
-                    editor=request.user, repairer=repairer, reason=request.POST.get("reason", "")
+                    editor=request.user, repairer=repairer, reason=note.cleaned_data["reason"]
                 )
             elif action == "reinstate":
                 services.repairer_reinstate(editor=request.user, repairer=repairer)
@@ -68,6 +74,10 @@ def repairer_review(request, repairer_id: int):
         else:
             messages.success(request, _("Done."))
         return redirect("repair_admin_repairer", repairer_id=repairer.pk)
+    return _repairer_page(request, repairer, status=status)
+
+
+def _repairer_page(request, repairer: Repairer, *, status: int) -> TemplateResponse:
     context = {
         "repairer": repairer,
         "title": repairer.name,
@@ -75,7 +85,7 @@ def repairer_review(request, repairer_id: int):
         "log": audit_log_of(repairer=repairer),
         "claims": repairer.claims.select_related("claimant__profile").order_by("-created_at"),
     }
-    return TemplateResponse(request, "repair/admin/repairer.html", context)
+    return TemplateResponse(request, "repair/admin/repairer.html", context, status=status)
 
 
 def claim_decide(request, claim_id: int):
@@ -83,12 +93,16 @@ def claim_decide(request, claim_id: int):
     claim = get_object_or_404(OwnershipClaim, pk=claim_id)
     if request.method != "POST" or request.POST.get("action") not in ("approve", "refuse"):
         raise PermissionDenied
+    note = StaffNoteForm(request.POST)
+    if not note.is_valid():
+        errors_as_messages(request, note)
+        return _repairer_page(request, claim.repairer, status=400)
     try:
         services.claim_decide(
             editor=request.user,
             claim=claim,
             approve=request.POST["action"] == "approve",
-            note=request.POST.get("note", ""),
+            note=note.cleaned_data["note"],
         )
     except services.RepairerError as error:
         messages.error(request, error.message)
@@ -109,12 +123,17 @@ def reported_reviews(request):
 def review_moderation(request, review_id: int):
     _moderator(request)
     review = get_object_or_404(Review.objects.select_related("repairer", "author__profile"), pk=review_id)
-    if request.method == "POST":
+    note = StaffNoteForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and not note.is_valid():
+        errors_as_messages(request, note)
+        status = 400
+    elif request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "hide":
                 services.review_moderate_hide(
-                    moderator=request.user, review=review, reason=request.POST.get("reason", "")
+                    moderator=request.user, review=review, reason=note.cleaned_data["reason"]
                 )
             elif action == "restore":
                 services.review_moderate_restore(moderator=request.user, review=review)
@@ -133,4 +152,4 @@ def review_moderation(request, review_id: int):
         "log": audit_log_of(review=review),
         "title": _("Reported review"),
     }
-    return TemplateResponse(request, "repair/admin/review.html", context)
+    return TemplateResponse(request, "repair/admin/review.html", context, status=status)

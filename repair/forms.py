@@ -147,7 +147,7 @@ class PhotosField(forms.FileField):
     )
 
 
-class PhotoUploadForm(forms.Form):
+class PhotoUploadForm(SafeTextMixin, forms.Form):
     photo = PhotosField(label=_("Add a photo"), help_text=_("JPEG, PNG, WebP or HEIC, up to 15 MB."))
     alt_text = forms.CharField(
         label=_("Describe the photo"),
@@ -188,6 +188,12 @@ class ReviewForm(SafeTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # Built per form, so the labels are in the language of the request.
         self.fields["rating"].choices = [(n, gettext("%(n)s of 5") % {"n": n}) for n in range(5, 0, -1)]
+
+
+class ReviewAnswerForm(SafeTextMixin, forms.Form):
+    """The business's public answer to a review (that there is one is the service's rule)."""
+
+    answer = forms.CharField(label=_("Your public answer (once)"), max_length=2000, required=False)
 
 
 class ReviewReportForm(core.reports.ReportForm):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import category_choices
+from core.forms import errors_as_messages
 from core.pagination import CappedPaginator
 from places.forms import WeeklyHoursForm
 from places.geo import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, distance_km
@@ -30,6 +31,7 @@ from repair.forms import (
     QuoteRequestForm,
     RepairerForm,
     RepairLogForm,
+    ReviewAnswerForm,
     ReviewForm,
     ReviewReportForm,
     ServiceFormSet,
@@ -402,8 +404,12 @@ def review_answer(request, slug: str, review_id: int):
     review = get_object_or_404(Review, pk=review_id, repairer=repairer)
     if not can_answer_review(request.user, review):
         raise PermissionDenied
+    form = ReviewAnswerForm(request.POST)
+    if not form.is_valid():
+        errors_as_messages(request, form)
+        return render(request, "repair/repairer_detail.html", _detail_context(request, repairer), status=400)
     try:
-        services.review_answer(review=review, owner=request.user, text=request.POST.get("answer", ""))
+        services.review_answer(review=review, owner=request.user, text=form.cleaned_data["answer"])
     except services.RepairerError as error:
         messages.error(request, error.message)
     else:
