@@ -6,6 +6,7 @@ from django import forms
 from django.forms import BaseModelFormSet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SafeTextMixin
 from places.opening_hours import (
     WEEKDAYS,
     HoursSyntaxError,
@@ -66,7 +67,7 @@ class WeeklyHoursForm(forms.Form):
         return self.cleaned_data["intervals"]
 
 
-class HoursExceptionForm(forms.ModelForm):
+class HoursExceptionForm(SafeTextMixin, forms.ModelForm):
     """One exception: dates, and either closed or special hours. Bind to a concrete model with
     `modelformset_factory(Model, form=HoursExceptionForm, formset=BaseHoursExceptionFormSet)`."""
 

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from core.forms import SafeTextMixin
 from places.forms import DAY_FIELDS, WeeklyHoursForm
 from places.geo import make_point
 from places.opening_hours import WEEKDAYS
@@ -23,7 +24,7 @@ def _day_field(weekday: int) -> forms.CharField:
     )
 
 
-class HubAdminForm(WagtailAdminModelForm):
+class HubAdminForm(SafeTextMixin, WagtailAdminModelForm):
     lat = forms.FloatField(
         label=_("Latitude"), min_value=57.0, max_value=72.0, help_text=_("For example 59.8953")
     )
@@ -91,7 +92,7 @@ class HubAdminForm(WagtailAdminModelForm):
         return hub
 
 
-class ItemAdminForm(WagtailAdminModelForm):
+class ItemAdminForm(SafeTextMixin, WagtailAdminModelForm):
     units = forms.IntegerField(
         label=_("Units"),
         min_value=1,

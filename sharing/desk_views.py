@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import PhotoDescriptionForm, errors_as_messages
 from places.models import Place
 from sharing.forms import CheckInForm, CheckOutForm, ItemForm, PhotoUploadForm, ReferForm, ReportPeriodForm
 from sharing.models import MAX_ITEM_PHOTOS, Hub, Item, ItemPhoto, Reservation, Unit
@@ -409,7 +410,12 @@ def item_photos(request, item_id: int):
     if photo is None:
         messages.error(request, _("That photo is not there any more."))
     elif action == "describe":
-        item_photo_describe(photo=photo, by=request.user, alt_text=request.POST.get("alt_text", ""))
+        describe = PhotoDescriptionForm(request.POST)
+        if not describe.is_valid():
+            errors_as_messages(request, describe)
+            form = _item_form(item, initial=ItemForm.initial_of(item))
+            return render(request, "sharing/item_form.html", _edit_context(item, form), status=400)
+        item_photo_describe(photo=photo, by=request.user, alt_text=describe.cleaned_data["alt_text"])
         messages.success(request, _("Description saved."))
     elif action in ("earlier", "later"):
         item_photo_move(photo=photo, by=request.user, offset=-1 if action == "earlier" else 1)
