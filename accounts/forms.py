@@ -6,7 +6,7 @@ from accounts.models import Profile
 from core.forms import SafeTextMixin
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(SafeTextMixin, AllauthSignupForm):
     display_name = forms.CharField(
         label=_("Display name"),
         max_length=60,
@@ -24,7 +24,11 @@ class ProfileForm(SafeTextMixin, forms.ModelForm):
 
 
 class ApiTokenForm(SafeTextMixin, forms.Form):
-    name = forms.CharField(label=_("Name of the token"), max_length=60)
+    name = forms.CharField(
+        label=_("Name of the token"),
+        max_length=60,
+        error_messages={"required": _("Give the token a name.")},
+    )
 
 
 class AccountDeleteForm(forms.Form):

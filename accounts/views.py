@@ -24,13 +24,13 @@ from accounts.services import (
 )
 
 
-def _settings_page(request, form, *, status: int = 200):
+def _settings_page(request, form, *, token_form=None, status: int = 200):
     return render(
         request,
         "accounts/settings.html",
         {
             "form": form,
-            "token_form": ApiTokenForm(),
+            "token_form": token_form or ApiTokenForm(),
             "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
             "latest_export": DataExport.objects.filter(user=request.user).first(),
             "export_lifetime_days": DATA_EXPORT_LIFETIME.days,
@@ -54,9 +54,9 @@ def settings_view(request):
 @require_POST
 def token_create_view(request):
     form = ApiTokenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the token a name."))
-        return redirect("account_settings")
+    if not form.is_valid():  # the settings page again, the error beside the name
+        profile_form = ProfileForm(instance=profile_ensure(user=request.user))
+        return _settings_page(request, profile_form, token_form=form, status=400)
     _token, key = api_token_create(user=request.user, name=form.cleaned_data["name"])
     return render(request, "accounts/token_created.html", {"key": key})
 
