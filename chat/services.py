@@ -26,6 +26,7 @@ from chat.models import (
 )
 from chat.registry import subject_type_of
 from core.cache import process_cache
+from core.text import HIDDEN_CHARACTERS_MESSAGE, has_hidden_characters
 
 
 class ChatError(Exception):
@@ -258,8 +259,8 @@ def message_send(
         raise ChatError(
             "too_long", _("A message can be at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH}
         )
-    if "\x00" in body:
-        raise ChatError("invalid", _("The message contains characters that are not allowed."))
+    if has_hidden_characters(body):  # the rule of every form and the API (core.text)
+        raise ChatError("invalid", str(HIDDEN_CHARACTERS_MESSAGE))
     if sender.pk not in conversation.participant_ids:
         raise NotAParticipant()
     now = timezone.now()

@@ -561,6 +561,20 @@ def test_sql_and_markup_in_other_forms_are_stored_as_typed_and_shown_escaped(sho
     assert escape(value) in page
 
 
+@pytest.mark.parametrize("value", REFUSED.values(), ids=REFUSED.keys())
+def test_websocket_messages_refuse_hidden_characters_in_the_service_they_share(value):
+    """The chat consumer validates the frame's shape and hands the body to message_send, which
+    applies the same rule as the forms and the API."""
+    from chat.services import ChatError, message_send
+
+    user = UserFactory()
+    conversation, _ = conversation_open(user=user, subject=make_listing(owner=UserFactory()))
+    with pytest.raises(ChatError) as refused:
+        message_send(conversation=conversation, sender=user, body=value, publish=lambda *args: None)
+    assert refused.value.message == str(HIDDEN_CHARACTERS_MESSAGE)
+    assert not Message.objects.filter(conversation=conversation).exists()
+
+
 # --- The API ------------------------------------------------------------------------------------------
 
 
