@@ -9,6 +9,7 @@ import re
 from datetime import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
@@ -43,6 +44,21 @@ def _staff(role: Role, name: str):
 
 def _home():
     return Page.objects.get(depth=2, locale__language_code="nb").specific
+
+
+def _open_more_actions(page, wanted: str | re.Pattern) -> None:
+    """Open the editor's "More actions" menu until `wanted` shows in it: on a loaded machine the
+    first click can come before Wagtail's scripts have wired the menu up."""
+    toggle = page.get_by_role("button", name=re.compile("More actions"))
+    item = page.get_by_role("button", name=wanted, exact=isinstance(wanted, str))
+    for _attempt in range(5):
+        toggle.click()
+        try:
+            item.wait_for(state="visible", timeout=4000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError(f"{wanted!r} did not appear in the More actions menu")
 
 
 def _as(page, server, user) -> None:
@@ -82,14 +98,13 @@ def test_an_editor_writes_a_guide_and_a_second_editor_approves_it(live_site, pag
 
     # The writer is offered no way to approve their own guide.
     page.goto(f"{live_site.url}/cms/pages/{guide.pk}/edit/")
-    page.get_by_role("button", name=re.compile("More actions")).click()
-    assert page.get_by_role("button", name="Save draft").is_visible()
+    _open_more_actions(page, "Save draft")
     assert page.locator("[data-workflow-action-name='approve']").count() == 0
 
     # The second editor approves it in the page editor.
     _as(page, live_site, approver)
     page.goto(f"{live_site.url}/cms/pages/{guide.pk}/edit/")
-    page.get_by_role("button", name=re.compile("More actions")).click()
+    _open_more_actions(page, "Approve and Publish")
     with page.expect_navigation():
         page.get_by_role("button", name="Approve and Publish", exact=True).click()
     guide.refresh_from_db()
@@ -263,6 +278,6 @@ def _choose_image(page, prefix: str, title: str) -> None:
 
 
 def _submit_for_review(page) -> None:
-    page.get_by_role("button", name="More actions").click()
+    _open_more_actions(page, re.compile("^Submit to"))
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("^Submit to")).click()
