@@ -327,6 +327,11 @@ WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Approval by a second editor publishes the page although editors cannot publish alone.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflow_finish.publish_approved"
+# No autosave (Wagtail's default saves a revision 0.5 s after any change in the editor): the
+# second-editor rule (cms.workflow) treats the author of the latest revision as the page's
+# author, so an approver who merely opened the editor, and whose editor widgets settled the form,
+# became its author and lost "Approve". Editors save drafts themselves (docs/decisions/0005).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 
 # --- Maps ---------------------------------------------------------------------------------------
 # Any XYZ tile server; pages keep working (list views) when tiles cannot load.

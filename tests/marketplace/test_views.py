@@ -75,7 +75,7 @@ def test_create_with_a_map_point(owner_client):
         ({"condition": ""}, "Say what condition"),
         ({"place": ""}, "Choose an area"),
         ({"place": "Atlantis"}, "Select a valid choice"),
-        ({"title": "x\x00y"}, "Null characters are not allowed"),
+        ({"title": "x\x00y"}, "Control characters are not allowed"),
         ({"title": "x" * 101}, "at most 100 characters"),
     ],
 )
