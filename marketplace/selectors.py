@@ -232,7 +232,7 @@ def listing_search(search: ListingSearch, *, path: str | None = None) -> QuerySe
     if ordering == Ordering.DISTANCE:
         # No tie-breaker: a second sort key stops PostgreSQL from walking the GiST index in order.
         listings = listings.order_by(GeometryDistance("public_location", search.geo.point))
-    elif ordering == Ordering.RELEVANCE:
+    elif ordering == Ordering.RELEVANCE and text is not None:  # a query of no words: no relevance
         listings = listings.order_by("-relevance", "-published_at", "-pk")
     else:
         listings = listings.order_by("-published_at", "-pk")

@@ -135,7 +135,7 @@ def repairer_search(search: RepairerSearch) -> QuerySet[Repairer]:
             )
     if ordering == Ordering.DISTANCE:
         repairers = repairers.order_by(GeometryDistance("location", search.geo.point))
-    elif ordering == Ordering.RELEVANCE:
+    elif ordering == Ordering.RELEVANCE and match is not None:  # a query of no words: no relevance
         repairers = repairers.order_by("-relevance", "name", "pk")
     elif ordering == Ordering.RATING:
         # Unreviewed profiles last; among equals the better known first.

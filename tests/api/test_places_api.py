@@ -58,3 +58,13 @@ def test_errors_follow_the_requested_language(client):
     ]
     assert "Use the form LAT,LON" in english
     assert "LAT,LON" in norwegian and norwegian != english
+
+
+@pytest.mark.parametrize("path", ["/api/v1/listings", "/api/v1/repairers"])
+@pytest.mark.parametrize("q", ["-", "'", "&", "!", ":*", "  .  "])
+def test_best_match_ordering_with_a_query_of_no_words_is_an_ordinary_search(client, path, q):
+    # A query without any word to match (only punctuation) has no relevance to order by; it
+    # was a 500 (Hypothesis found it: tests/core/test_parser_properties.py).
+    response = client.get(path, {"q": q, "ordering": "relevance"})
+    assert response.status_code == 200
+    assert "results" in response.json()
