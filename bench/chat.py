@@ -64,6 +64,7 @@ PREFIX = "bench-chat"  # channel-layer and cache key prefix of the benchmark's D
 UNUSABLE = "!"  # what set_unusable_password() stores
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PROFILE_PATH = common.ROOT / ".run" / "bench-chat-profile-daphne-0.txt"
+CPROFILE_PATH = common.ROOT / ".run" / "bench-chat-cprofile-daphne-0.pstats"
 
 
 # --- Seeding (in the main process, with Django) --------------------------------------------------
@@ -262,9 +263,11 @@ class Daphnes:
         redis_url: str,
         count: int = 2,
         profile: bool = False,
+        cprofile: bool = False,
         handshake_timeout: int = 30,
     ):
         self.profile = profile
+        self.cprofile = cprofile
         self.handshake_timeout = handshake_timeout
         self.database_url = database_url
         self.redis_url = redis_url
@@ -295,6 +298,8 @@ class Daphnes:
                 command = [sys.executable, "-m", "daphne"]
                 if self.profile and i == 0:  # every thread sampled; see bench/_sampler.py
                     command[1:1] = [str(Path(__file__).parent / "_sampler.py"), str(PROFILE_PATH)]
+                elif self.cprofile and i == 0:  # the event loop's thread, where the chat work runs
+                    command[1:1] = ["-m", "cProfile", "-o", str(CPROFILE_PATH)]
                 self.processes.append(
                     subprocess.Popen(
                         [
@@ -374,6 +379,7 @@ class LoaderState:
     first_delivery: float = 0.0
     last_delivery: float = 0.0
     error_frames: Counter = field(default_factory=Counter)
+    send_failed: int = 0  # frames not sent: the socket was closed
     resumed: int = 0  # frames replayed by `resume` after the storm
     resumed_known: int = 0  # ... of messages this client had already received (would be duplicates)
     unexpected_closes: Counter = field(default_factory=Counter)
@@ -389,6 +395,7 @@ class LoaderState:
         self.echo_ms.clear()
         self.first_delivery = self.last_delivery = 0.0
         self.error_frames.clear()
+        self.send_failed = 0
         self.unexpected_closes.clear()
 
 
@@ -400,6 +407,7 @@ def loader_process(spec: dict, conn) -> None:
 
 async def _loader(spec: dict, conn) -> None:
     from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
 
     loop = asyncio.get_running_loop()
     state = LoaderState()
@@ -499,7 +507,13 @@ async def _loader(spec: dict, conn) -> None:
     async def send(sender: Client, n: int) -> None:
         cid = str(uuid.uuid4())
         state.sent[cid] = (time.perf_counter(), sender.user_id)
-        await sender.ws.send(json.dumps({"type": "message", "body": f"Bench message {n}", "client_id": cid}))
+        try:
+            await sender.ws.send(
+                json.dumps({"type": "message", "body": f"Bench message {n}", "client_id": cid})
+            )
+        except ConnectionClosed:  # the server closed this socket: counted with its close code
+            del state.sent[cid]
+            state.send_failed += 1
 
     async def load(rate: float, duration: float, start_at: float, grace: float, phase: str) -> dict:
         state.reset(phase)
@@ -592,6 +606,7 @@ def _load_result(state: LoaderState, lags, send_s, t0, live) -> dict:
         "delivery_window_s": (state.last_delivery - t0) if state.last_delivery else float("nan"),
         "error_frames": dict(state.error_frames),
         "closed": dict(state.unexpected_closes),
+        "send_failed": state.send_failed,
     }
 
 
@@ -832,6 +847,11 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help=f"sample every thread of Daphne 0 into {PROFILE_PATH.name}"
     )
+    parser.add_argument(
+        "--cprofile",
+        action="store_true",
+        help=f"cProfile Daphne 0's main thread (the event loop) into {CPROFILE_PATH.name}",
+    )
     args = parser.parse_args()
     if args.clients < 2 or args.clients % 2:
         sys.exit("--clients must be an even number >= 2")
@@ -880,7 +900,11 @@ def run_django(args, url: str, redis_url: str, pairs: list[Pair]) -> dict:
     out: dict = {}
     loaders = None
     with Daphnes(
-        database_url=url, redis_url=redis_url, profile=args.profile, handshake_timeout=args.handshake_timeout
+        database_url=url,
+        redis_url=redis_url,
+        profile=args.profile,
+        cprofile=args.cprofile,
+        handshake_timeout=args.handshake_timeout,
     ) as daphnes:
         try:
             servers = [f"127.0.0.1:{port}" for port in daphnes.ports]
@@ -975,7 +999,8 @@ def report(args, out: dict, load_before, load_after, elapsed: float, url: str) -
         print(
             f"      echo to the sender: p50 {echo['p50']:.1f} p95 {echo['p95']:.1f} p99 {echo['p99']:.1f} ms,"
             f" lost {load['echo_lost']}, duplicated {load['echo_duplicated']};"
-            f" error frames {dict(load['error_frames']) or 0}; closed sockets {dict(load['closed']) or 0}"
+            f" error frames {dict(load['error_frames']) or 0}; closed sockets {dict(load['closed']) or 0};"
+            f" sends refused by a closed socket {load['send_failed']:,}"
         )
         print("      delivery latency by when the message was sent (p50 / p99 ms): " + timeline(load))
         stored, distinct = out["stored"]

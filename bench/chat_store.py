@@ -1,6 +1,7 @@
 """What storing one chat message costs, in-process: the consumer's message path
-(`ChatConsumer._message`: validation, rate limit, the store with its checks) called in a loop,
-without WebSockets or the channel layer (publishing is a no-op here). The part of bench/chat.py's
+(`ChatConsumer.on_message`: the frame's checks, the rate limit, the store with its checks, all
+on the event loop) awaited in a loop, without WebSockets or the channel layer (publishing is a
+no-op here). The part of bench/chat.py's
 per-message CPU that is ours rather than Daphne's or the channel layer's.
 
 Run (after `make test` or `make run` has set up .venv and the services):
@@ -12,13 +13,14 @@ It uses bench/chat.py's database (`sirkel_bench_chat`, or BENCH_DATABASE_URL who
 contain "bench") and its seeding (which empties the chat tables there), with 10 conversations.
 
 Prints statements per message, wall and CPU time per message (p50/p95 and mean), and the
-baseline: a bare `INSERT INTO chat_message` of the same rows through the same connection, the
-floor any store has to pay, with the ratio.
+baseline: a bare `INSERT INTO chat_message` of the same rows on the same kind of connection (the
+loop's async pool, core.async_db), the floor any store has to pay, with the ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
 import importlib.util
 import pstats
@@ -57,43 +59,58 @@ def main() -> None:
     pairs = load_bench_chat().seed(PAIRS)
 
     from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     import chat.consumers as consumers
+    from chat import services
     from chat.models import Conversation, Message
+    from core import async_db
 
     consumers.RATE_LIMIT_MESSAGES = 10**9  # one sender sends far more than 20 in 10 s here
     users = get_user_model().objects.select_related("profile").in_bulk([p.low.user_id for p in pairs])
+    replies: list[dict] = []
     sockets = []
     for pair in pairs:
         socket = consumers.ChatConsumer()
         socket.user = users[pair.low.user_id]
-        socket.conversation = Conversation.objects.get(pk=pair.conversation_id)
+        socket.conversation = Conversation.objects.select_related(
+            "user_low__profile", "user_high__profile"
+        ).get(pk=pair.conversation_id)
+
+        async def send_json(frame, close=False):
+            replies.append(frame)
+
+        socket.send_json = send_json
         sockets.append(socket)
 
-    def send(i: int) -> None:
-        frame = {"type": "message", "body": f"Hei {i}", "client_id": str(uuid.uuid4())}
-        reply = sockets[i % PAIRS]._message(frame, lambda sends: None)
-        assert reply is None, reply
+    async def no_publish(sends):
+        pass
 
-    def bare_insert(i: int) -> None:
+    services.group_send_all = no_publish
+    loop = asyncio.new_event_loop()
+    insert = f"INSERT INTO {Message._meta.db_table} (conversation_id, sender_id, kind, body, sent_at) "
+    insert += "VALUES (%s, %s, 'text', %s, now())"
+
+    async def send(i: int) -> None:
+        frame = {"type": "message", "body": f"Hei {i}", "client_id": str(uuid.uuid4())}
+        await sockets[i % PAIRS].on_message(frame)
+        assert not replies, replies  # a stored message is answered by its broadcast only
+
+    async def bare_insert(i: int) -> None:
         socket = sockets[i % PAIRS]
-        Message.objects.create(conversation=socket.conversation, sender=socket.user, body=f"Hei {i}")
+        async with async_db.connection() as conn:
+            await conn.execute(insert, (socket.conversation.pk, socket.user.pk, f"Hei {i}"))
 
     def measure(fn, n: int) -> tuple[list[float], list[float]]:
         walls, cpus = [], []
         for i in range(n):
             wall, cpu = time.perf_counter(), time.process_time()
-            fn(i)
+            loop.run_until_complete(fn(i))
             walls.append((time.perf_counter() - wall) * 1000)
             cpus.append((time.process_time() - cpu) * 1000)
         return walls, cpus
 
     for fn in (send, bare_insert):  # warm up: connections, prepared plans, caches
         measure(fn, 50)
-    with CaptureQueriesContext(connection) as queries:
-        send(0)
     walls, cpus = measure(send, args.messages)
     base_walls, base_cpus = measure(bare_insert, args.messages)
 
@@ -101,7 +118,7 @@ def main() -> None:
         s = common.summary(values)
         return [label, f"{s['p50']:.2f}", f"{s['p95']:.2f}", f"{sum(values) / len(values):.2f}"]
 
-    print(f"statements per message: {len(queries.captured_queries)}")
+    print("round trips per message: 1 SQL statement, 1 Redis script (rate limit)")
     print(f"{args.messages} messages, {PAIRS} conversations, ms per message:")
     print(
         common.table(
@@ -121,7 +138,7 @@ def main() -> None:
         profile = cProfile.Profile()
         profile.enable()
         for i in range(min(args.messages, 500)):
-            send(i)
+            loop.run_until_complete(send(i))
         profile.disable()
         pstats.Stats(profile).sort_stats("tottime").print_stats(20)
 

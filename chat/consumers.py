@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from chat import selectors, services
 from chat.models import MAX_MESSAGE_LENGTH
-from core.ratelimit import hit
+from core.ratelimit import ahit
 
 # Close codes of the chat protocol (API.md).
 CLOSE_UNAUTHENTICATED = 4401
@@ -35,9 +35,6 @@ def db(func):
 
 def error_frame(code: str, detail: str) -> dict:
     return {"type": "error", "code": code, "detail": detail}
-
-
-FORBIDDEN = object()  # a frame from a user who may no longer talk here: close the socket
 
 
 class SafeJsonConsumer(AsyncJsonWebsocketConsumer):
@@ -137,7 +134,7 @@ class ChatConsumer(SafeJsonConsumer):
             await self.send_error("invalid", _("Unknown frame."))
             return
         if content["type"] == "message":
-            await self.on_message(content)  # checks in the same trip to a database thread
+            await self.on_message(content)  # its store re-checks in the same statement
             return
         # The socket keeps the user it connected with: check again that they still may talk.
         if not await db(self._still_allowed)():
@@ -150,58 +147,49 @@ class ChatConsumer(SafeJsonConsumer):
         return selectors.may_still_talk(self.user, self.conversation.pk)
 
     async def on_message(self, content):
-        # The most frequent frame: validation, rate limit, re-check and storing in one trip to
-        # a database thread rather than one trip for each (the re-check and the store are one
-        # statement).
-        sends: list[tuple[str, dict]] = []
-        reply = await db(self._message)(content, sends.extend)
-        # Stored and committed: publish from the loop rather than from the database thread.
-        await services.group_send_all(sends)
-        if reply is FORBIDDEN:
-            await self.close(code=CLOSE_FORBIDDEN)
-        elif reply is not None:
-            await self.send_json(reply)
-
-    def _message(self, content: dict, publish: services.Publish) -> dict | object | None:
-        """Store a message frame; returns the frame to answer with (an error, or the stored
-        message for a retried client_id), FORBIDDEN, or None when the broadcast answers.
-        message_send checks in its one statement that the user still may talk here."""
-        body = content.get("body")
-        if not isinstance(body, str):
-            return error_frame("invalid", _("A message needs a body."))
-        if len(body.strip()) > MAX_MESSAGE_LENGTH:
-            return error_frame(
-                "too_long", _("A message can be at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH}
-            )
-        client_id = None
-        if content.get("client_id") is not None:
-            try:
-                client_id = uuid.UUID(str(content["client_id"]))
-            except ValueError:
-                return error_frame("invalid", _("client_id must be a UUID."))
-        if not self._within_rate_limit():
-            return error_frame("rate_limited", _("You are sending messages too fast. Wait a little."))
+        """The most frequent frame, handled on the event loop without a trip to a thread: the
+        frame's checks, the rate limit (one Redis round trip) and the store with its re-check
+        (one SQL statement) are all awaited here (docs/decisions/0021)."""
+        refusal, client_id = self._message_frame_refusal(content)
+        if refusal is None and not await self._within_rate_limit():
+            refusal = error_frame("rate_limited", _("You are sending messages too fast. Wait a little."))
+        if refusal is not None:
+            await self.send_json(refusal)
+            return
         try:
-            message = services.message_send(
-                conversation=self.conversation,
-                sender=self.user,
-                body=body,
-                client_id=client_id,
-                publish=publish,
+            message = await services.amessage_send(
+                conversation=self.conversation, sender=self.user, body=content["body"], client_id=client_id
             )
         except services.NotAParticipant:
-            return FORBIDDEN
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
         except services.ChatError as error:
-            return error_frame(error.code, error.message)
+            await self.send_json(error_frame(error.code, error.message))
+            return
         if getattr(message, "duplicate", False):
             # A retried frame whose message already existed is not broadcast again: confirm it here.
-            return services.message_event(message)
-        return None
+            await self.send_json(services.message_event(message))
 
-    def _within_rate_limit(self) -> bool:
+    def _message_frame_refusal(self, content: dict) -> tuple[dict | None, uuid.UUID | None]:
+        """The error frame for a malformed message frame (None if it is well-formed), and its
+        client_id. The service checks the body itself (empty, hidden characters)."""
+        body = content.get("body")
+        if not isinstance(body, str):
+            return error_frame("invalid", _("A message needs a body.")), None
+        if len(body.strip()) > MAX_MESSAGE_LENGTH:
+            detail = _("A message can be at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH}
+            return error_frame("too_long", detail), None
+        if content.get("client_id") is None:
+            return None, None
+        try:
+            return None, uuid.UUID(str(content["client_id"]))
+        except ValueError:
+            return error_frame("invalid", _("client_id must be a UUID.")), None
+
+    async def _within_rate_limit(self) -> bool:
         """At most RATE_LIMIT_MESSAGES per RATE_LIMIT_WINDOW seconds per user, across their
         sockets and processes (core.ratelimit: one round trip to Redis)."""
-        return hit(f"chat:{self.user.pk}", limit=RATE_LIMIT_MESSAGES, window=RATE_LIMIT_WINDOW) is None
+        return await ahit(f"chat:{self.user.pk}", limit=RATE_LIMIT_MESSAGES, window=RATE_LIMIT_WINDOW) is None
 
     async def on_read(self, content):
         last_read_id = content.get("last_read_id")

@@ -1,13 +1,17 @@
 """Every write in chat. A message is committed first and broadcast after the commit, so no
 client ever sees a message the database does not have (ARCHITECTURE.md, "Chat")."""
 
+from __future__ import annotations
+
 import asyncio
+import functools
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +29,7 @@ from chat.models import (
     ReadState,
 )
 from chat.registry import subject_type_of
+from core import async_db
 from core.cache import process_cache
 from core.text import HIDDEN_CHARACTERS_MESSAGE, has_hidden_characters
 
@@ -229,6 +234,7 @@ SELECT EXISTS (SELECT 1 FROM sender), (SELECT reason FROM refusal), (SELECT id F
 """
 
 
+@functools.cache
 def _store_message_sql() -> str:
     tables = {
         "conversation": Conversation,
@@ -238,6 +244,88 @@ def _store_message_sql() -> str:
         "read_state": ReadState,
     }
     return _STORE_MESSAGE_SQL.format(**{name: model._meta.db_table for name, model in tables.items()})
+
+
+@dataclass(frozen=True)
+class _Store:
+    """One message to store: the checked body and the statement's parameters."""
+
+    conversation: Conversation
+    sender: object
+    body: str
+    client_id: uuid.UUID | None
+    now: datetime
+
+    @classmethod
+    def checked(cls, conversation: Conversation, sender, body: str, client_id: uuid.UUID | None) -> _Store:
+        """The checks before the statement (raising ChatError or NotAParticipant)."""
+        body = (body or "").strip()
+        if not body:
+            raise ChatError("invalid", _("Write a message first."))
+        if len(body) > MAX_MESSAGE_LENGTH:
+            raise ChatError(
+                "too_long", _("A message can be at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH}
+            )
+        if has_hidden_characters(body):  # the rule of every form and the API (core.text)
+            raise ChatError("invalid", str(HIDDEN_CHARACTERS_MESSAGE))
+        if sender.pk not in conversation.participant_ids:
+            raise NotAParticipant()
+        return cls(conversation, sender, body, client_id, timezone.now())
+
+    def params(self) -> dict:
+        return {
+            "sender": self.sender.pk,
+            "conversation": self.conversation.pk,
+            "kind": Message.Kind.TEXT.value,
+            "body": self.body,
+            "client_id": self.client_id,
+            "now": self.now,
+        }
+
+    def stored(self, row: tuple) -> Message | None:
+        """The stored message from the statement's answer; None when the client_id was stored
+        before; raises the refusals."""
+        allowed, refusal, message_id = row
+        if not allowed:
+            raise NotAParticipant()
+        if refusal == "blocked":
+            raise ChatError("blocked", _("You cannot send messages to this person."), status=403)
+        if refusal == "erased":
+            raise ChatError("forbidden", _("This person has deleted their account."), status=403)
+        if message_id is None:
+            return None
+        return Message(
+            pk=message_id,
+            conversation=self.conversation,
+            sender=self.sender,
+            kind=Message.Kind.TEXT,
+            body=self.body,
+            client_id=self.client_id,
+            sent_at=self.now,
+        )
+
+    def existing(self) -> Message:
+        """The message stored before with this client_id (a retried frame, or the same
+        client_id racing in on another connection), marked `duplicate`: it was broadcast then."""
+        existing = (
+            Message.objects.filter(
+                conversation=self.conversation, sender=self.sender, client_id=self.client_id
+            )
+            .select_related("sender__profile")
+            .first()
+        )
+        if existing is None:
+            raise NotAParticipant()  # the conversation went away meanwhile
+        existing.duplicate = True
+        return existing
+
+    def broadcast(self, message: Message, publish: Publish) -> None:
+        _broadcast(
+            self.conversation.pk,
+            {"type": "chat.message", "frame": message_event(message)},
+            self.conversation.participant_ids,
+            publish,
+        )
 
 
 def message_send(
@@ -252,62 +340,35 @@ def message_send(
     same sender returns the message already stored instead of a second one (marked
     `duplicate`: the caller confirms it, it is not broadcast again). Raises ChatError, and
     NotAParticipant when the sender may not (or no longer) talk here."""
-    body = (body or "").strip()
-    if not body:
-        raise ChatError("invalid", _("Write a message first."))
-    if len(body) > MAX_MESSAGE_LENGTH:
-        raise ChatError(
-            "too_long", _("A message can be at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH}
-        )
-    if has_hidden_characters(body):  # the rule of every form and the API (core.text)
-        raise ChatError("invalid", str(HIDDEN_CHARACTERS_MESSAGE))
-    if sender.pk not in conversation.participant_ids:
-        raise NotAParticipant()
-    now = timezone.now()
-    params = {
-        "sender": sender.pk,
-        "conversation": conversation.pk,
-        "kind": Message.Kind.TEXT.value,
-        "body": body,
-        "client_id": client_id,
-        "now": now,
-    }
+    store = _Store.checked(conversation, sender, body, client_id)
     with connection.cursor() as cursor:
-        cursor.execute(_store_message_sql(), params)
-        allowed, refusal, message_id = cursor.fetchone()
-    if not allowed:
-        raise NotAParticipant()
-    if refusal == "blocked":
-        raise ChatError("blocked", _("You cannot send messages to this person."), status=403)
-    if refusal == "erased":
-        raise ChatError("forbidden", _("This person has deleted their account."), status=403)
-    if message_id is None:
-        # Already stored (a retried frame, or the same client_id racing in on another
-        # connection) and broadcast then.
-        existing = Message.objects.filter(
-            conversation=conversation, sender=sender, client_id=client_id
-        ).first()
-        if existing is None:
-            raise NotAParticipant()  # the conversation went away meanwhile
-        existing.duplicate = True
-        return existing
-    message = Message(
-        pk=message_id,
-        conversation=conversation,
-        sender=sender,
-        kind=Message.Kind.TEXT,
-        body=body,
-        client_id=client_id,
-        sent_at=now,
-    )
-    transaction.on_commit(
-        lambda: _broadcast(
-            conversation.pk,
-            {"type": "chat.message", "frame": message_event(message)},
-            conversation.participant_ids,
-            publish,
-        )
-    )
+        cursor.execute(_store_message_sql(), store.params())
+        message = store.stored(cursor.fetchone())
+    if message is None:
+        return store.existing()
+    transaction.on_commit(lambda: store.broadcast(message, publish))
+    return message
+
+
+async def amessage_send(
+    *, conversation: Conversation, sender, body: str, client_id: uuid.UUID | None = None
+) -> Message:
+    """`message_send` for the WebSocket consumer, on the event loop without a thread: the same
+    checks and the same one statement (its own transaction) on the loop's connection pool
+    (core.async_db), then the broadcast. docs/decisions/0021. The conversation comes from
+    selectors.conversation_for, with both participants' profiles loaded: the frame's display
+    name needs no query (there is no ORM on the loop)."""
+    if sender.pk in conversation.participant_ids:
+        sender = conversation.user_low if conversation.user_low_id == sender.pk else conversation.user_high
+    store = _Store.checked(conversation, sender, body, client_id)
+    async with async_db.connection() as conn:
+        cursor = await conn.execute(_store_message_sql(), store.params())
+        message = store.stored(await cursor.fetchone())
+    if message is None:  # rare: a retried frame
+        return await sync_to_async(store.existing, thread_sensitive=False)()
+    sends: list[tuple[str, dict]] = []
+    store.broadcast(message, sends.extend)
+    await group_send_all(sends)
     return message
 
 

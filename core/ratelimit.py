@@ -17,13 +17,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
+import weakref
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from core.cache import process_cache, process_redis
+from core.cache import loop_redis, process_cache, process_redis
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A GET with any of these is a search (lists of listings, repairers, items; site search).
@@ -79,17 +80,38 @@ def _hit_script():
     return process_redis().register_script(_HIT_SCRIPT)
 
 
+def _hit_keys(key: str, window: int) -> list[str]:
+    return [process_cache().make_key(f"rl:{key}:{window}:{part}") for part in ("n", "t")]
+
+
+def _retry_after(count: int, opened, *, limit: int, window: int, now: float) -> int | None:
+    if count <= limit:
+        return None
+    return max(1, int(float(opened) + window - now + 0.999))
+
+
 def hit(key: str, *, limit: int, window: int) -> int | None:
     """Count one event for `key`; None while within `limit` per `window` seconds, else the
     seconds until the window ends (for Retry-After). A window opens with the first event in it
     (windows cut by the clock would let a burst straddling a boundary through twice). One
     round trip to Redis, on the process's one client (core.cache), from any thread or task."""
     now = _now()
-    keys = [process_cache().make_key(f"rl:{key}:{window}:{part}") for part in ("n", "t")]
-    count, opened = _hit_script()(keys=keys, args=[repr(now), window, window + 1])
-    if count <= limit:
-        return None
-    return max(1, int(float(opened) + window - now + 0.999))
+    count, opened = _hit_script()(keys=_hit_keys(key, window), args=[repr(now), window, window + 1])
+    return _retry_after(count, opened, limit=limit, window=window, now=now)
+
+
+_loop_scripts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per loop client
+
+
+async def ahit(key: str, *, limit: int, window: int) -> int | None:
+    """`hit` from async code, on the running loop's client (core.cache.loop_redis): the same
+    script, keys and answer, without a thread."""
+    now = _now()
+    script = _loop_scripts.get(client := loop_redis())
+    if script is None:
+        script = _loop_scripts[client] = client.register_script(_HIT_SCRIPT)
+    count, opened = await script(keys=_hit_keys(key, window), args=[repr(now), window, window + 1])
+    return _retry_after(count, opened, limit=limit, window=window, now=now)
 
 
 def client_ip(request) -> str:

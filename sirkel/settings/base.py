@@ -167,6 +167,12 @@ if _session_options:
     _options = DATABASES["default"]["OPTIONS"]
     _options["options"] = f"{_options.get('options', '')} {_session_options}".strip()
 
+# Connections per event loop for the statements async code runs without a thread (core.async_db:
+# the chat message store), besides Django's pool above.
+ASYNC_DB_POOL_SIZE = int(os.environ.get("ASYNC_DB_POOL_SIZE", "4"))
+# Server-side prepared statements there (off only behind PgBouncer < 1.21 in transaction mode).
+ASYNC_DB_PREPARE = os.environ.get("ASYNC_DB_PREPARE", "true").lower() not in ("0", "false", "no", "off")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer -------------------------------------------------------------
@@ -182,12 +188,12 @@ CACHES = {
 }
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "BACKEND": "core.channel_layer.PubSubChannelLayer",  # channels-redis PubSub, lock-free publish
         "CONFIG": {
             "hosts": [
                 {
                     "address": REDIS_URL,
-                    # redis-py's async pool raises instead of waiting when exhausted (PITFALLS.md)
+                    # Per process; publishes wait for a free one (core.channel_layer)
                     "max_connections": int(os.environ.get("CHANNEL_REDIS_MAX_CONNECTIONS", "500")),
                 }
             ],
