@@ -30,6 +30,7 @@ from accounts.models import (
     User,
 )
 from accounts.notify import absolute_url, reverse_in, send_to_user
+from core.errors import RefusedChange
 from places.models import Place
 
 # Roles that work in the Wagtail admin (/cms/). What they may do there is granted by the apps
@@ -100,11 +101,8 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
 # --- Privacy rights: export and deletion (docs/decisions/0017) ----------------------------------
 
 
-class PrivacyError(Exception):
-    def __init__(self, message: str, *, status: int = 400):
-        self.message = message
-        self.status = status
-        super().__init__(message)
+class PrivacyError(RefusedChange):
+    """A refused export or deletion step (core.errors)."""
 
 
 EXPORT_SIGNING_SALT = "accounts.data_export"

@@ -18,6 +18,7 @@ from catalog.models import Category
 from catalog.services import impact_record
 from chat.selectors import conversation_between
 from chat.services import message_send_system, user_sockets_close
+from core.errors import RefusedChange
 from core.images import (
     ImageRejected,
     SanitizedImage,
@@ -46,17 +47,15 @@ MAX_NEW_LISTINGS_PER_DAY = 20
 EDITABLE_FIELDS = ("kind", "title", "description", "category", "condition", "wants", "pickup_notes")
 
 
-class ListingError(Exception):
+class ListingError(RefusedChange):
     """A refused change, with a message for the user; `status` is the HTTP status to answer."""
 
     def __init__(
         self, message: str, *, status: int = 400, field: str | None = None, retry_after: int | None = None
     ):
-        self.message = message
-        self.status = status
+        super().__init__(message, status=status)
         self.field = field
         self.retry_after = retry_after
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

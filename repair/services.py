@@ -22,6 +22,7 @@ from accounts.notify import absolute_url, reverse_in, send_to_user
 from accounts.services import audit_record, user_add_role
 from catalog.models import Category
 from catalog.services import impact_record
+from core.errors import RefusedChange
 from core.images import (
     ImageRejected,
     SanitizedImage,
@@ -72,14 +73,12 @@ MAX_DRAFTS_PER_OWNER = 5
 RESERVED_SLUGS = {"mine", "kart", "data", "logg", "pristilbud", "invitasjon"}
 
 
-class RepairerError(Exception):
+class RepairerError(RefusedChange):
     """A refused change, with a message for the user; `status` is the HTTP status to answer."""
 
     def __init__(self, message: str, *, status: int = 400, field: str | None = None):
-        self.message = message
-        self.status = status
+        super().__init__(message, status=status)
         self.field = field
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.errors import RefusedChange
 from core.images import SanitizedImage
 from core.photos import files_removed_on_failure, next_position, photo_delete, photo_store
 from places.geo import fuzz_point
@@ -35,7 +36,7 @@ from sharing.selectors import hub_opening_hours, next_free_period, units_free_fo
 CONSTRAINT = "reservation_no_overlap"
 
 
-class ReservationError(Exception):
+class ReservationError(RefusedChange):
     """A refused booking or change, with a message for the person; `status` is the HTTP status
     to answer (400 bad period, 403 not allowed, 409 no unit free) and `suggestion` the next free
     period when there is one."""
@@ -48,11 +49,9 @@ class ReservationError(Exception):
         field: str | None = None,
         suggestion: tuple[datetime, datetime] | None = None,
     ):
-        self.message = message
-        self.status = status
+        super().__init__(message, status=status)
         self.field = field
         self.suggestion = suggestion
-        super().__init__(message)
 
 
 # --- Items ------------------------------------------------------------------------------------

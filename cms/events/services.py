@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from cms.events.models import OSLO, EventPage, EventRegistration
+from core.errors import RefusedChange
 
 Status = EventRegistration.Status
 
@@ -20,11 +21,8 @@ RATE_LIMIT_ACTIONS = 20
 RATE_LIMIT_WINDOW = 3600
 
 
-class RegistrationError(Exception):
-    def __init__(self, message: str, *, status: int = 400):
-        self.message = message
-        self.status = status
-        super().__init__(message)
+class RegistrationError(RefusedChange):
+    """A refused registration or cancellation (core.errors)."""
 
 
 @dataclass(frozen=True)
