@@ -1,10 +1,18 @@
 """Form pieces several apps share: a file input that takes several photos, each checked by
-decoding (core.images) before anything is stored; text fields that refuse hidden characters."""
+decoding (core.images) before anything is stored; text fields that refuse hidden characters;
+the note staff type with an action in the admin, and how such an action is posted."""
+
+from collections.abc import Callable, Mapping
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import RefusedChange
 from core.images import ImageRejected, SanitizedImage, sanitize_upload
 from core.text import reject_hidden_characters
 
@@ -43,6 +51,37 @@ class StaffNoteForm(SafeTextMixin, forms.Form):
     reason = forms.CharField(required=False)
     message = forms.CharField(required=False)
     note = forms.CharField(required=False)
+
+
+def staff_action(
+    request: HttpRequest,
+    actions: Mapping[str, Callable[[dict], object]],
+    *,
+    refused: type[RefusedChange],
+    done: str,
+    page: Callable[[int], HttpResponse],
+) -> HttpResponse:
+    """An admin screen with a StaffNoteForm and one button per action: a GET shows `page(200)`; a
+    POST with a note the form refuses shows `page(400)` with the errors as messages; otherwise the
+    posted "action" picks the callable in `actions`, which gets the note's cleaned data. An action
+    not in `actions` (unknown, or not this person's to take) is PermissionDenied. The service's
+    `refused` error becomes an error message, success says so, and both redirect to `done`."""
+    if request.method != "POST":
+        return page(200)
+    note = StaffNoteForm(request.POST)
+    if not note.is_valid():
+        errors_as_messages(request, note)
+        return page(400)
+    action = actions.get(request.POST.get("action"))
+    if action is None:
+        raise PermissionDenied
+    try:
+        action(note.cleaned_data)
+    except refused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, gettext("Done."))
+    return redirect(done)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

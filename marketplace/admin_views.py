@@ -1,14 +1,14 @@
 """The moderators' queue in the Wagtail admin: reported listings, and what can be done."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.selectors import audit_entries_about
-from core.forms import StaffNoteForm, errors_as_messages
+from core.forms import staff_action
 from marketplace import services
 from marketplace.models import Listing, ListingReport
 from marketplace.permissions import is_moderator
@@ -38,40 +38,28 @@ def queue(request):
 def listing_moderation(request, listing_id: int):
     _moderator(request)
     listing = get_object_or_404(Listing.objects.select_related("owner__profile"), pk=listing_id)
-    note = StaffNoteForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST" and not note.is_valid():
-        errors_as_messages(request, note)
-        status = 400
-    elif request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "hide":
-                services.listing_moderate_hide(
-                    moderator=request.user, listing=listing, reason=note.cleaned_data["reason"]
-                )
-            elif action == "restore":
-                services.listing_moderate_restore(moderator=request.user, listing=listing)
-            elif action == "dismiss":
-                services.reports_dismiss(moderator=request.user, listing=listing)
-            elif action == "warn":
-                services.user_warn(
-                    moderator=request.user,
-                    user=listing.owner,
-                    message=note.cleaned_data["message"],
-                    listing=listing,
-                )
-            elif action == "suspend":
-                services.user_suspend(
-                    moderator=request.user, user=listing.owner, reason=note.cleaned_data["reason"]
-                )
-            else:
-                raise PermissionDenied
-        except services.ListingError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Done."))
-        return redirect("marketplace_moderation_listing", listing_id=listing.pk)
+    moderator, owner = request.user, listing.owner
+    actions = {
+        "hide": lambda note: services.listing_moderate_hide(
+            moderator=moderator, listing=listing, reason=note["reason"]
+        ),
+        "restore": lambda note: services.listing_moderate_restore(moderator=moderator, listing=listing),
+        "dismiss": lambda note: services.reports_dismiss(moderator=moderator, listing=listing),
+        "warn": lambda note: services.user_warn(
+            moderator=moderator, user=owner, message=note["message"], listing=listing
+        ),
+        "suspend": lambda note: services.user_suspend(moderator=moderator, user=owner, reason=note["reason"]),
+    }
+    return staff_action(
+        request,
+        actions,
+        refused=services.ListingError,
+        done=reverse("marketplace_moderation_listing", kwargs={"listing_id": listing.pk}),
+        page=lambda status: _listing_page(request, listing, status=status),
+    )
+
+
+def _listing_page(request, listing: Listing, *, status: int) -> TemplateResponse:
     context = {
         "listing": listing,
         "reports": listing.reports.select_related("reporter__profile", "handled_by").order_by("-created_at"),

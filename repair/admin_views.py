@@ -3,13 +3,13 @@ what can be done to a profile (approve, send back with a reason, suspend, reinst
 with its criteria), ownership claims, and reported reviews (hide / dismiss). Every action is in
 the audit log (accounts.AuditEntry)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.forms import StaffNoteForm, errors_as_messages
+from core.forms import staff_action
 from repair import services
 from repair.models import OwnershipClaim, Repairer, Review
 from repair.permissions import can_set_verified, is_editor, is_review_moderator
@@ -43,38 +43,35 @@ def repairer_review(request, repairer_id: int):
         Repairer.objects.prefetch_related("owners__profile", "categories", "services", "weekly_hours"),
         pk=repairer_id,
     )
-    note = StaffNoteForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST" and not note.is_valid():
-        errors_as_messages(request, note)
-        status = 400
-    elif request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "approve":
-                services.repairer_approve(editor=request.user, repairer=repairer)
-            elif action == "reject":
-                services.repairer_reject(
-                    editor=request.user, repairer=repairer, reason=note.cleaned_data["reason"]
-                )
-            elif action == "suspend":
-                services.repairer_suspend(
-                    editor=request.user, repairer=repairer, reason=note.cleaned_data["reason"]
-                )
-            elif action == "reinstate":
-                services.repairer_reinstate(editor=request.user, repairer=repairer)
-            elif action in ("verify", "unverify") and can_set_verified(request.user):
-                services.repairer_set_verified_checked(
-                    editor=request.user, repairer=repairer, verified=action == "verify"
-                )
-            else:
-                raise PermissionDenied
-        except services.RepairerError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Done."))
-        return redirect("repair_admin_repairer", repairer_id=repairer.pk)
-    return _repairer_page(request, repairer, status=status)
+    editor = request.user
+    actions = {
+        "approve": lambda note: services.repairer_approve(editor=editor, repairer=repairer),
+        "reject": lambda note: services.repairer_reject(
+            editor=editor, repairer=repairer, reason=note["reason"]
+        ),
+        "suspend": lambda note: services.repairer_suspend(
+            editor=editor, repairer=repairer, reason=note["reason"]
+        ),
+        "reinstate": lambda note: services.repairer_reinstate(editor=editor, repairer=repairer),
+    }
+    if can_set_verified(editor):
+        actions["verify"] = lambda note: services.repairer_set_verified_checked(
+            editor=editor, repairer=repairer, verified=True
+        )
+        actions["unverify"] = lambda note: services.repairer_set_verified_checked(
+            editor=editor, repairer=repairer, verified=False
+        )
+    return staff_action(
+        request,
+        actions,
+        refused=services.RepairerError,
+        done=_repairer_url(repairer.pk),
+        page=lambda status: _repairer_page(request, repairer, status=status),
+    )
+
+
+def _repairer_url(repairer_id: int) -> str:
+    return reverse("repair_admin_repairer", kwargs={"repairer_id": repairer_id})
 
 
 def _repairer_page(request, repairer: Repairer, *, status: int) -> TemplateResponse:
@@ -93,22 +90,22 @@ def claim_decide(request, claim_id: int):
     claim = get_object_or_404(OwnershipClaim, pk=claim_id)
     if request.method != "POST" or request.POST.get("action") not in ("approve", "refuse"):
         raise PermissionDenied
-    note = StaffNoteForm(request.POST)
-    if not note.is_valid():
-        errors_as_messages(request, note)
-        return _repairer_page(request, claim.repairer, status=400)
-    try:
-        services.claim_decide(
-            editor=request.user,
-            claim=claim,
-            approve=request.POST["action"] == "approve",
-            note=note.cleaned_data["note"],
-        )
-    except services.RepairerError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("repair_admin_repairer", repairer_id=claim.repairer_id)
+    editor = request.user
+    actions = {
+        "approve": lambda note: services.claim_decide(
+            editor=editor, claim=claim, approve=True, note=note["note"]
+        ),
+        "refuse": lambda note: services.claim_decide(
+            editor=editor, claim=claim, approve=False, note=note["note"]
+        ),
+    }
+    return staff_action(
+        request,
+        actions,
+        refused=services.RepairerError,
+        done=_repairer_url(claim.repairer_id),
+        page=lambda status: _repairer_page(request, claim.repairer, status=status),
+    )
 
 
 def reported_reviews(request):
@@ -123,29 +120,24 @@ def reported_reviews(request):
 def review_moderation(request, review_id: int):
     _moderator(request)
     review = get_object_or_404(Review.objects.select_related("repairer", "author__profile"), pk=review_id)
-    note = StaffNoteForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST" and not note.is_valid():
-        errors_as_messages(request, note)
-        status = 400
-    elif request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "hide":
-                services.review_moderate_hide(
-                    moderator=request.user, review=review, reason=note.cleaned_data["reason"]
-                )
-            elif action == "restore":
-                services.review_moderate_restore(moderator=request.user, review=review)
-            elif action == "dismiss":
-                services.review_reports_dismiss(moderator=request.user, review=review)
-            else:
-                raise PermissionDenied
-        except services.RepairerError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Done."))
-        return redirect("repair_admin_review", review_id=review.pk)
+    moderator = request.user
+    actions = {
+        "hide": lambda note: services.review_moderate_hide(
+            moderator=moderator, review=review, reason=note["reason"]
+        ),
+        "restore": lambda note: services.review_moderate_restore(moderator=moderator, review=review),
+        "dismiss": lambda note: services.review_reports_dismiss(moderator=moderator, review=review),
+    }
+    return staff_action(
+        request,
+        actions,
+        refused=services.RepairerError,
+        done=reverse("repair_admin_review", kwargs={"review_id": review.pk}),
+        page=lambda status: _review_page(request, review, status=status),
+    )
+
+
+def _review_page(request, review: Review, *, status: int) -> TemplateResponse:
     context = {
         "review": review,
         "reports": review.reports.select_related("handled_by__profile").order_by("-created_at"),
