@@ -2,12 +2,14 @@
 quote request's) is a `PhotoBase`, and they are all stored and removed the same way.
 
 `photo_store` writes a sanitized image (core.images) and its renditions under content-hash
-names and creates the row; `photo_delete` deletes the row and, after the commit, its files.
+names and creates the row; `photo_add` does so last in order, within a limit on how many;
+`photo_delete` deletes the row and, after the commit, its files.
 Inside a transaction that may still fail after the files are written, collect their names in
 `files_removed_on_failure()`: if the block fails, the rows roll back and the files go too."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import models
@@ -62,6 +64,26 @@ def photo_store(model: type[PhotoBase], image: SanitizedImage, *, folder: str, a
             sha256=image.sha256,
             **fields,
         )
+
+
+def photo_add(
+    photos: models.Manager,
+    image: SanitizedImage,
+    *,
+    limit: int,
+    refused: Callable[[], Exception],
+    folder: str,
+    alt_text: str = "",
+    **fields,
+) -> PhotoBase:
+    """Store `image` as the last of `photos` (a related manager: `listing.images`), with `fields`
+    (its foreign key); if there are `limit` photos already, raise `refused()` (the app's error,
+    with its message) and store nothing."""
+    if photos.count() >= limit:
+        raise refused()
+    return photo_store(
+        photos.model, image, folder=folder, alt_text=alt_text, position=next_position(photos), **fields
+    )
 
 
 def photo_delete(photo: PhotoBase) -> None:

@@ -24,7 +24,7 @@ from core.images import (
     SanitizedImage,
     sanitize_upload,
 )
-from core.photos import next_position, photo_delete, photo_store
+from core.photos import photo_add, photo_delete
 from core.reports import REPORTS_PER_DAY, report_limit_reached
 from marketplace.models import (
     FEEDBACK_BLIND_PERIOD,
@@ -267,15 +267,16 @@ def listing_image_prepare(upload) -> SanitizedImage:
 def listing_image_add(*, listing: Listing, image: SanitizedImage, alt_text: str = "") -> ListingImage:
     """Store a prepared photo and its renditions under content-hash names, last in order. The
     files are written first and removed again if the row cannot be saved."""
-    if listing.images.count() >= MAX_IMAGES:
-        raise ListingError(_("A listing can have at most %(n)s photos.") % {"n": MAX_IMAGES}, field="image")
-    return photo_store(
-        ListingImage,
+    return photo_add(
+        listing.images,
         image,
+        limit=MAX_IMAGES,
+        refused=lambda: ListingError(
+            _("A listing can have at most %(n)s photos.") % {"n": MAX_IMAGES}, field="image"
+        ),
         folder=f"listings/{listing.pk}",
         alt_text=alt_text,
         listing=listing,
-        position=next_position(listing.images),
     )
 
 

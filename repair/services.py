@@ -29,7 +29,7 @@ from core.images import (
     delete_files_on_commit,
     sanitize_upload,
 )
-from core.photos import files_removed_on_failure, next_position, photo_delete, photo_store
+from core.photos import files_removed_on_failure, photo_add, photo_delete, photo_store
 from core.reports import REPORTS_PER_DAY, report_limit_reached
 from places.opening_hours import Interval
 from places.selectors import place_nearest
@@ -336,15 +336,16 @@ def repairer_photo_prepare(upload) -> SanitizedImage:
 
 
 def repairer_photo_add(*, repairer: Repairer, image: SanitizedImage, alt_text: str = "") -> RepairerPhoto:
-    if repairer.photos.count() >= MAX_PHOTOS:
-        raise RepairerError(_("A profile can have at most %(n)s photos.") % {"n": MAX_PHOTOS}, field="image")
-    return photo_store(
-        RepairerPhoto,
+    return photo_add(
+        repairer.photos,
         image,
+        limit=MAX_PHOTOS,
+        refused=lambda: RepairerError(
+            _("A profile can have at most %(n)s photos.") % {"n": MAX_PHOTOS}, field="image"
+        ),
         folder=f"repairers/{repairer.pk}",
         alt_text=alt_text,
         repairer=repairer,
-        position=next_position(repairer.photos),
     )
 
 

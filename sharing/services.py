@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import RefusedChange
 from core.images import SanitizedImage
-from core.photos import files_removed_on_failure, next_position, photo_delete, photo_store
+from core.photos import files_removed_on_failure, photo_add, photo_delete, photo_store
 from places.geo import fuzz_point
 from sharing.models import (
     MAX_ITEM_PHOTOS,
@@ -839,17 +839,16 @@ def item_photo_add(*, item: Item, image: SanitizedImage, by, alt_text: str = "")
         raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
     with files_removed_on_failure() as written, transaction.atomic():
         Item.objects.select_for_update().filter(pk=item.pk).first()  # two uploads at once: one waits
-        if item.photos.count() >= MAX_ITEM_PHOTOS:
-            raise ReservationError(
-                _("An item can have at most %(n)s photos.") % {"n": MAX_ITEM_PHOTOS}, field="photos"
-            )
-        photo = photo_store(
-            ItemPhoto,
+        photo = photo_add(
+            item.photos,
             image,
+            limit=MAX_ITEM_PHOTOS,
+            refused=lambda: ReservationError(
+                _("An item can have at most %(n)s photos.") % {"n": MAX_ITEM_PHOTOS}, field="photos"
+            ),
             folder=f"items/{item.pk}",
             alt_text=alt_text,
             item=item,
-            position=next_position(item.photos),
         )
         written += photo.stored_files()
     return photo
