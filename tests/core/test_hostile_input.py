@@ -16,6 +16,7 @@ from django.utils.html import escape
 
 from accounts.models import AuditEntry, Role, User
 from accounts.services import user_add_role
+from catalog.models import Category
 from chat.models import ConversationReport, Message
 from chat.services import conversation_open
 from cms.events.models import EventRegistration
@@ -447,6 +448,28 @@ def _hub_edit(user):
     )
 
 
+def _hub_item(field):
+    """The hub items of the lending admin (sharing.admin_forms.ItemAdminForm), a model field and
+    one of the form's own."""
+
+    def case(user):
+        _staff(user, Role.EDITOR)
+        hub, category = make_hub(), Category.objects.get(slug="water-sports")
+        form = {"hub": hub.pk, "title": "Kano", "description": "", "category": category.pk,
+                "units": "1", "status": "available", "max_loan_days": "3", "min_notice_hours": "0",
+                "age_limit": "", "required_proof": "", "deposit": "", "accessories_text": "Padleåre",
+                "pledge": ""}  # fmt: skip
+        return Case(
+            "/cms/snippets/sharing/item/add/",
+            form,
+            field,
+            lambda: Item.objects.filter(hub=hub).count(),
+            refused_status=200,
+        )
+
+    return case
+
+
 FORMS = {
     "listing": _listing, "message": _message, "conversation report": _conversation_report, "item": _item,
     "repairer": _repairer, "repairer edit": _repairer_edit, "repairer services": _repairer_services,
@@ -460,7 +483,8 @@ FORMS = {
     "refer to repairer": _refer_to_repairer, "settings": _settings, "api token": _api_token,
     "signup": _signup, "moderate listing": _moderate_listing, "warn user": _warn_user,
     "send back repairer": _send_back_repairer, "decide claim": _decide_claim, "hide review": _hide_review,
-    "hub edit": _hub_edit,
+    "hub edit": _hub_edit, "hub item title": _hub_item("title"),
+    "hub item accessories": _hub_item("accessories_text"),
 }  # fmt: skip
 
 
