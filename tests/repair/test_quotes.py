@@ -86,6 +86,28 @@ def test_photos_are_cleaned_and_linked_in_a_message_only_the_two_parties_can_ope
     assert Client().get(url).status_code == 302
 
 
+def test_quote_photos_carry_no_description_and_nothing_of_the_file_name(db):
+    """The request form asks for no description, so none is stored (PhotoBase.alt_text stays
+    empty); the uploader's file name is neither the description nor the stored name, and the
+    chat message links the photos by number only."""
+    repairer = make_repairer()
+    response = login(UserFactory()).post(
+        f"/reparasjon/{repairer.slug}/pristilbud/",
+        {
+            "category": "bicycles",
+            "text": "Bremsen tar ikke.",
+            "photos": [_upload(jpeg_with_gps(), "kari-storgata-5.jpg")],
+        },
+    )
+    assert response.status_code == 302
+    quote = QuoteRequest.objects.get()
+    (photo,) = quote.photos.all()
+    assert photo.alt_text == ""
+    assert not any("kari" in name or "storgata" in name for name in photo.stored_files())
+    links = Message.objects.filter(conversation=quote.conversation).order_by("pk").last().body
+    assert f"/reparasjon/pristilbud/{quote.pk}/bilde/{photo.pk}/" in links and "kari" not in links
+
+
 def test_a_file_that_is_not_a_photo_is_a_form_error_and_nothing_is_sent(db):
     repairer = make_repairer()
     client = login(UserFactory())
