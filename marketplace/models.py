@@ -232,7 +232,9 @@ class SavedSearchHit(models.Model):
 
 
 class ListingReport(models.Model):
-    """A signed-in user tells the moderators something is wrong with a listing."""
+    """A signed-in user tells the moderators something is wrong with a listing, or one of the
+    site's checks does (`automatic`, with no reporter): its code is stored, and its text is
+    translated when the moderators read it."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam or advertising")
@@ -247,12 +249,16 @@ class ListingReport(models.Model):
         HIDDEN = "hidden", _("Listing hidden")
         DISMISSED = "dismissed", _("No action needed")
 
+    class Automatic(models.TextChoices):
+        NEW_ACCOUNT_LINK = "new_account_link", _("Automatic: a new account's listing contains a link.")
+
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     text = models.TextField(_("what is wrong?"), max_length=1000, blank=True)
+    automatic = models.CharField(_("automatic check"), max_length=30, choices=Automatic.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
     handled_by = models.ForeignKey(

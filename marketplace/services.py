@@ -141,7 +141,7 @@ def _hold_if_spam_like(listing: Listing) -> None:
         listing=listing,
         reporter=None,
         reason=ListingReport.Reason.SPAM,
-        text="Automatic: a new account's listing contains a link.",
+        automatic=ListingReport.Automatic.NEW_ACCOUNT_LINK,
     )
 
 

@@ -1,5 +1,7 @@
 """The spam heuristic: a new account's first listings that contain links wait for a moderator."""
 
+import importlib
+
 import pytest
 from django.utils import translation
 
@@ -8,7 +10,8 @@ from accounts.services import roles_ensure, user_add_role
 from marketplace.models import Listing, ListingReport
 from marketplace.selectors import listings_public
 from marketplace.services import NEW_ACCOUNT_LISTINGS, contains_link, listing_moderate_restore, listing_update
-from tests.factories import UserFactory, make_listing
+from tests.factories import UserFactory, make_listing, mfa_enable
+from tests.support import login
 
 
 @pytest.fixture(autouse=True)
@@ -69,3 +72,33 @@ def test_a_moderator_restoring_it_publishes_it_for_good(places):
     listing.refresh_from_db()
     assert listing.hidden_at is None
     assert Listing.objects.get(pk=listing.pk) in listings_public()
+
+
+def test_the_automatic_report_stores_a_code_and_moderators_read_it_in_their_language(places, site):
+    listing = make_listing(owner=UserFactory(), description="https://example.com")
+    report = ListingReport.objects.get(listing=listing)
+    assert (report.automatic, report.text) == (ListingReport.Automatic.NEW_ACCOUNT_LINK, "")
+    roles_ensure()
+    moderator = UserFactory()
+    user_add_role(user=moderator, role=Role.MODERATOR)
+    mfa_enable(moderator)  # staff screens require it
+    page = login(moderator).get(f"/cms/moderering/annonse/{listing.pk}/").content.decode()
+    assert "Automatisk: en annonse fra en ny konto inneholder en lenke." in page
+    with translation.override("en"):
+        assert report.get_automatic_display() == "Automatic: a new account's listing contains a link."
+
+
+def test_the_migration_turns_the_stored_english_sentence_into_the_code(places):
+    from django.apps import apps
+
+    migration = importlib.import_module("marketplace.migrations.0006_listingreport_automatic")
+    listing = make_listing(owner=UserFactory())
+    old = ListingReport.objects.create(listing=listing, reason="spam", text=migration.OLD_TEXT)
+    typed = ListingReport.objects.create(
+        listing=listing, reporter=UserFactory(), reason="spam", text=migration.OLD_TEXT
+    )
+    migration.forwards(apps, None)
+    old.refresh_from_db()
+    typed.refresh_from_db()
+    assert (old.automatic, old.text) == ("new_account_link", "")
+    assert (typed.automatic, typed.text) == ("", migration.OLD_TEXT)  # what a person typed stays
