@@ -439,6 +439,8 @@ NEWS = [
     },
 ]
 
+# The privacy notice is not one of these: /personvernerklaering/ is built from what each app
+# stores (accounts.views.privacy, docs/decisions/0017), and the footer links it.
 STANDARD_PAGES = [
     {
         "slug": "om-sirkel",
@@ -456,43 +458,6 @@ STANDARD_PAGES = [
             _p(
                 "Sirkel er åpen kildekode. Data om reparatører, utlånssentraler og annonser (uten "
                 "personopplysninger) er tilgjengelige gjennom et åpent API."
-            ),
-        ],
-    },
-    {
-        "slug": "personvern",
-        "title": "Personvernerklæring",
-        "intro": "Slik behandler Bærum kommune personopplysninger i Sirkel.",
-        "body": [
-            _h("Behandlingsansvarlig"),
-            _p(
-                "Bærum kommune er behandlingsansvarlig for personopplysningene i Sirkel. Du kan "
-                "kontakte kommunens personvernombud på personvernombud@baerum.kommune.no."
-            ),
-            _h("Hvilke opplysninger vi behandler"),
-            _block(
-                "paragraph",
-                _ul(
-                    "E-postadresse og visningsnavn når du oppretter en konto.",
-                    "Annonser, reservasjoner, meldinger og vurderinger du legger inn.",
-                    "Området du bor i, hvis du oppgir det. Det brukes bare til å vise det som er "
-                    "nær deg og vises aldri til andre.",
-                ),
-            ),
-            _p(
-                "Hentesteder vises bare omtrentlig (flyttet rundt 250 meter), slik at ingen kan "
-                "finne din nøyaktige adresse."
-            ),
-            _h("Grunnlag og lagringstid"),
-            _p(
-                "Vi behandler opplysningene for å levere tjenesten du har bedt om "
-                "(personvernforordningen artikkel 6 nr. 1 b). Annonser slettes automatisk når de "
-                "er utløpt, og kontoen med alt innhold slettes når du ber om det."
-            ),
-            _h("Dine rettigheter"),
-            _p(
-                "Du kan laste ned alle opplysningene dine og slette kontoen din under «Min konto». "
-                "Du kan klage til Datatilsynet hvis du mener behandlingen er i strid med reglene."
             ),
         ],
     },
@@ -648,8 +613,7 @@ def demo_pages_ensure(home: HomePage) -> int:
             slug=spec["slug"],
             intro=spec["intro"],
             body=json.dumps(spec["body"]),
-            # The privacy notice built from the apps' registry has its own footer link.
-            show_in_menus=spec["slug"] != "personvern",
+            show_in_menus=True,
         )
         made += _add(home, page)[1]
     return made
@@ -774,46 +738,6 @@ ENGLISH = {
                 _p(
                     "Sirkel is open source. Data about repairers, lending hubs and listings (without "
                     "personal data) is available through an open API."
-                ),
-            ]
-        ),
-    },
-    "personvern": {
-        "title": "Privacy statement",
-        "intro": "How Bærum municipality processes personal data in Sirkel.",
-        "body": lambda: json.dumps(
-            [
-                _h("Controller"),
-                _p(
-                    "Bærum municipality is the controller for the personal data in Sirkel. You can "
-                    "contact the municipality's data protection officer at "
-                    "personvernombud@baerum.kommune.no."
-                ),
-                _h("What we process"),
-                _block(
-                    "paragraph",
-                    _ul(
-                        "Your email address and display name when you create an account.",
-                        "Listings, bookings, messages and reviews you add.",
-                        "The area you live in, if you give it. It is only used to show what is near "
-                        "you and is never shown to others.",
-                    ),
-                ),
-                _p(
-                    "Pick-up points are only shown approximately (moved about 250 metres), so that "
-                    "nobody can find your exact address."
-                ),
-                _h("Legal basis and how long we keep it"),
-                _p(
-                    "We process the data to provide the service you asked for (GDPR Article 6(1)(b)). "
-                    "Listings are deleted automatically when they expire, and your account with "
-                    "everything in it is deleted when you ask for it."
-                ),
-                _h("Your rights"),
-                _p(
-                    "You can download all your data and delete your account under “My account”. You "
-                    "can complain to the Norwegian Data Protection Authority (Datatilsynet) if you "
-                    "think the processing breaks the rules."
                 ),
             ]
         ),

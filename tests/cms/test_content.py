@@ -232,7 +232,7 @@ def test_search_pages_are_paged(client, topics):
 
 def test_demo_pages_are_idempotent_and_cover_every_type(site):
     made = demo_pages_ensure(site)
-    assert made == 15 and demo_pages_ensure(site) == 0
+    assert made == 14 and demo_pages_ensure(site) == 0
     assert GuidePage.objects.live().count() == 6 and NewsPage.objects.live().count() == 3
     statement = StandardPage.objects.get(slug="tilgjengelighetserklaering")
     text = json.dumps(statement.body.get_prep_value(), ensure_ascii=False)
@@ -245,4 +245,11 @@ def test_demo_guides_render_with_steps_faq_and_related(client, site):
     demo_pages_ensure(site)
     html = client.get("/guider/slik-reparerer-du-sykkelslangen/").content.decode()
     assert "<ol" in html and "<details" in html and "related-block" in html
-    assert Page.objects.live().filter(slug="personvern").exists()
+
+
+def test_demo_content_makes_no_second_privacy_page_and_the_footer_links_the_one(client, site):
+    demo_pages_ensure(site)
+    assert not Page.objects.filter(slug__in=["personvern", "personvernerklaering"]).exists()
+    home = client.get("/").content.decode()
+    assert 'href="/personvernerklaering/"' in home and 'href="/personvern/"' not in home
+    assert client.get("/personvernerklaering/").status_code == 200
