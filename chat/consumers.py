@@ -33,6 +33,24 @@ def db(func):
     return database_sync_to_async(func, thread_sensitive=False)
 
 
+class SentIds:
+    """The ids of the last `size` messages a socket was sent. After a reconnect, a message can
+    reach the socket twice: live (the socket joined its group before the client's `resume`) and
+    in the resume's replay. Each is sent once."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.ids: dict[int, None] = {}  # in the order sent
+
+    def first_time(self, message_id: int) -> bool:
+        if message_id in self.ids:
+            return False
+        self.ids[message_id] = None
+        if len(self.ids) > self.size:
+            del self.ids[next(iter(self.ids))]
+        return True
+
+
 def error_frame(code: str, detail: str) -> dict:
     return {"type": "error", "code": code, "detail": detail}
 
@@ -93,6 +111,7 @@ class ChatConsumer(SafeJsonConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         self.last_typing = 0.0
+        self.sent_ids = SentIds(RESUME_MAX)
         if self.user is None or not self.user.is_authenticated:
             await self.accept()  # accepted first, so the client sees why it is closed
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -218,7 +237,8 @@ class ChatConsumer(SafeJsonConsumer):
             return
         frames = await db(self._frames_after)(after)
         for frame in frames:
-            await self.send_json(frame)
+            if self.sent_ids.first_time(frame["id"]):  # not already sent live since connecting
+                await self.send_json(frame)
 
     def _frames_after(self, after: int) -> list[dict]:
         frames: list[dict] = []
@@ -233,7 +253,8 @@ class ChatConsumer(SafeJsonConsumer):
     # --- server → client (channel-layer events) ---------------------------------------------
 
     async def chat_message(self, event):
-        await self.send_json(event["frame"])
+        if self.sent_ids.first_time(event["frame"]["id"]):  # not already replayed by a resume
+            await self.send_json(event["frame"])
 
     async def chat_read(self, event):
         await self.send_json({"type": "read", "user": event["user"], "last_read_id": event["last_read_id"]})

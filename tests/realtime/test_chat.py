@@ -99,6 +99,21 @@ def test_resume_after_a_dropped_socket_loses_nothing_and_repeats_nothing(talk, l
         assert frames_until_read_marker(b, sent[-1]) == []
 
 
+def test_a_message_that_arrives_live_before_the_resume_is_not_replayed_again(talk, live_site):
+    conversation, owner, asker = talk
+    with open_socket(live_site, conversation.pk, owner) as a:
+        a.send(json.dumps({"type": "message", "body": "én"}))
+        first = recv(a)
+        with open_socket(live_site, conversation.pk, asker) as b:
+            # Reconnected, but the client has not sent its resume yet: "to" comes in live.
+            a.send(json.dumps({"type": "message", "body": "to"}))
+            live = recv(b)
+            assert live["body"] == "to"
+            b.send(json.dumps({"type": "resume", "after": first["id"]}))  # replays "to" no more
+            b.send(json.dumps({"type": "read", "last_read_id": live["id"]}))
+            assert frames_until_read_marker(b, live["id"]) == []
+
+
 def test_the_same_client_id_stores_one_message(talk, live_site):
     conversation, owner, _ = talk
     client_id = str(uuid.uuid4())
