@@ -1,8 +1,8 @@
 """What storing one chat message costs, in-process: the consumer's message path
-(`ChatConsumer.on_message`: the frame's checks, the rate limit, the store with its checks, all
-on the event loop) awaited in a loop, without WebSockets or the channel layer (publishing is a
-no-op here). The part of bench/chat.py's
-per-message CPU that is ours rather than Daphne's or the channel layer's.
+(`ChatConsumer.on_message`: the frame's checks, then the store with its checks and the rate
+limit in one statement, on the event loop) awaited in a loop, without WebSockets or the channel
+layer (publishing is a no-op here). The part of bench/chat.py's per-message CPU that is ours
+rather than Daphne's or the channel layer's.
 
 Run (after `make test` or `make run` has set up .venv and the services):
 
@@ -65,7 +65,7 @@ def main() -> None:
     from chat.models import Conversation, Message
     from core import async_db
 
-    consumers.RATE_LIMIT_MESSAGES = 10**9  # one sender sends far more than 20 in 10 s here
+    services.RATE_LIMIT_MESSAGES = 10**9  # one sender sends far more than 20 in 10 s here
     users = get_user_model().objects.select_related("profile").in_bulk([p.low.user_id for p in pairs])
     replies: list[dict] = []
     sockets = []
@@ -118,7 +118,7 @@ def main() -> None:
         s = common.summary(values)
         return [label, f"{s['p50']:.2f}", f"{s['p95']:.2f}", f"{sum(values) / len(values):.2f}"]
 
-    print("round trips per message: 1 SQL statement, 1 Redis script (rate limit)")
+    print("round trips per message: 1 SQL statement")
     print(f"{args.messages} messages, {PAIRS} conversations, ms per message:")
     print(
         common.table(

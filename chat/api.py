@@ -99,7 +99,10 @@ def _conversation_out(conversation: Conversation) -> dict:
 
 
 def _raise(error: services.ChatError):
-    raise ApiError(error.message, status=error.status, errors={"detail": [error.code]})
+    retry_after = services.RATE_LIMIT_WINDOW if error.code == "rate_limited" else None
+    raise ApiError(
+        error.message, status=error.status, errors={"detail": [error.code]}, retry_after=retry_after
+    )
 
 
 @router.get("", response=list[ConversationOut], auth=auth)

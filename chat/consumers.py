@@ -12,14 +12,11 @@ from django.utils.translation import gettext as _
 
 from chat import selectors, services
 from chat.models import MAX_MESSAGE_LENGTH
-from core.ratelimit import ahit
 
 # Close codes of the chat protocol (API.md).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 
-RATE_LIMIT_MESSAGES = 20  # per user, across all their sockets,
-RATE_LIMIT_WINDOW = 10  # seconds
 TYPING_INTERVAL = 3.0  # at most one typing signal per socket this often
 RESUME_MAX = 1000  # messages replayed for one resume
 
@@ -167,11 +164,9 @@ class ChatConsumer(SafeJsonConsumer):
 
     async def on_message(self, content):
         """The most frequent frame, handled on the event loop without a trip to a thread: the
-        frame's checks, the rate limit (one Redis round trip) and the store with its re-check
-        (one SQL statement) are all awaited here (docs/decisions/0021)."""
+        frame's checks here, then the store with its re-check and the sender's rate limit, one
+        SQL statement, awaited (docs/decisions/0021)."""
         refusal, client_id = self._message_frame_refusal(content)
-        if refusal is None and not await self._within_rate_limit():
-            refusal = error_frame("rate_limited", _("You are sending messages too fast. Wait a little."))
         if refusal is not None:
             await self.send_json(refusal)
             return
@@ -204,11 +199,6 @@ class ChatConsumer(SafeJsonConsumer):
             return None, uuid.UUID(str(content["client_id"]))
         except ValueError:
             return error_frame("invalid", _("client_id must be a UUID.")), None
-
-    async def _within_rate_limit(self) -> bool:
-        """At most RATE_LIMIT_MESSAGES per RATE_LIMIT_WINDOW seconds per user, across their
-        sockets and processes (core.ratelimit: one round trip to Redis)."""
-        return await ahit(f"chat:{self.user.pk}", limit=RATE_LIMIT_MESSAGES, window=RATE_LIMIT_WINDOW) is None
 
     async def on_read(self, content):
         last_read_id = content.get("last_read_id")

@@ -76,6 +76,8 @@ class Message(models.Model):
                 fields=["conversation", "sender", "client_id"], name="message_idempotent_client_id"
             ),
         ]
+        # The sender's recent messages, counted by the store for the rate limit (chat.services).
+        indexes = [models.Index(fields=["sender", "sent_at"], name="message_sender_recent")]
 
     def __str__(self) -> str:
         return self.body[:50]

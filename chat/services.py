@@ -33,6 +33,9 @@ from core import async_db
 from core.cache import process_cache
 from core.text import HIDDEN_CHARACTERS_MESSAGE, has_hidden_characters
 
+RATE_LIMIT_MESSAGES = 20  # stored per user in any RATE_LIMIT_WINDOW seconds (API.md: 20 per 10 s)
+RATE_LIMIT_WINDOW = 10
+
 
 class ChatError(Exception):
     """A refused chat action. `code` follows the WebSocket protocol (API.md): "too_long",
@@ -117,9 +120,14 @@ Publish = Callable[[list[tuple[str, dict]]], None]
 
 
 async def group_send_all(sends: list[tuple[str, dict]]) -> None:
-    """Publish (group, event) pairs concurrently (from async code)."""
+    """Publish (group, event) pairs (from async code): in one round trip with our layer
+    (core.channel_layer), concurrently with another."""
     layer = get_channel_layer()
-    if layer is not None and sends:
+    if layer is None or not sends:
+        return
+    if hasattr(layer, "group_send_many"):
+        await layer.group_send_many(sends)
+    else:
         await asyncio.gather(*(layer.group_send(group, event) for group, event in sends))
 
 
@@ -195,9 +203,11 @@ class NotAParticipant(ChatError):
 
 
 # Storing a text message in one statement, as one transaction (it runs on every message, see
-# docs/decisions/0011): the sender is an active participant of a conversation that exists, the
-# other person has not deleted their account and neither has blocked the other; then the
-# message (a repeated client_id of the same sender conflicts and stores nothing), the
+# docs/decisions/0011 and 0021): the sender is an active participant of a conversation that
+# exists, the other person has not deleted their account, neither has blocked the other, and
+# the sender has stored fewer than RATE_LIMIT_MESSAGES in the last RATE_LIMIT_WINDOW seconds
+# (a sliding window over their own messages, on every socket, process and the HTTP API alike);
+# then the message (a repeated client_id of the same sender conflicts and stores nothing), the
 # conversation's last_message_at, and the sender's read marker moved forward, never back.
 _STORE_MESSAGE_SQL = """
 WITH sender AS (
@@ -205,6 +215,12 @@ WITH sender AS (
            CASE WHEN c.user_low_id = %(sender)s THEN c.user_high_id ELSE c.user_low_id END AS other_id
     FROM {conversation} c JOIN {user} u ON u.id = %(sender)s AND u.is_active
     WHERE c.id = %(conversation)s AND %(sender)s IN (c.user_low_id, c.user_high_id)
+), recent AS (
+    SELECT count(*) AS n FROM (
+        SELECT 1 FROM {message} m
+        WHERE m.sender_id = %(sender)s AND m.sent_at > %(window_start)s
+        LIMIT %(limit)s
+    ) r
 ), refusal AS (
     SELECT s.conversation_id,
            CASE
@@ -213,6 +229,7 @@ WITH sender AS (
                    WHERE b.blocker_id IN (%(sender)s, s.other_id) AND b.blocked_id IN (%(sender)s, s.other_id)
                ) THEN 'blocked'
                WHEN o.erased_at IS NOT NULL THEN 'erased'
+               WHEN (SELECT n FROM recent) >= %(limit)s THEN 'rate_limited'
            END AS reason
     FROM sender s LEFT JOIN {user} o ON o.id = s.other_id
 ), stored AS (
@@ -280,6 +297,8 @@ class _Store:
             "body": self.body,
             "client_id": self.client_id,
             "now": self.now,
+            "window_start": self.now - timedelta(seconds=RATE_LIMIT_WINDOW),
+            "limit": RATE_LIMIT_MESSAGES,
         }
 
     def stored(self, row: tuple) -> Message | None:
@@ -292,6 +311,10 @@ class _Store:
             raise ChatError("blocked", _("You cannot send messages to this person."), status=403)
         if refusal == "erased":
             raise ChatError("forbidden", _("This person has deleted their account."), status=403)
+        if refusal == "rate_limited":
+            raise ChatError(
+                "rate_limited", _("You are sending messages too fast. Wait a little."), status=429
+            )
         if message_id is None:
             return None
         return Message(

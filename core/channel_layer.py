@@ -9,11 +9,12 @@ A PUBLISH needs none of the subscription state the lock guards, and the shard's 
 has a pool of its own, so here publishes run side by side on that pool's connections.
 Subscribing and the receive loop are the library's own. At most half the pool's
 `max_connections` publishes are in flight at once, so a burst queues rather than failing
-sockets. docs/decisions/0021."""
+sockets. `group_send_many` sends to several groups in one round trip. docs/decisions/0021."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 from channels_redis.utils import _wrap_close
@@ -31,11 +32,28 @@ class _Shard(RedisSingleShardConnection):
             self._ensure_redis()  # synchronous: no other task runs between the check and the use
             await self._redis.publish(channel, message)
 
+    async def publish_many(self, items: list[tuple[str, bytes]]) -> None:
+        async with self._publishing:
+            self._ensure_redis()
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for channel, message in items:
+                    pipe.publish(channel, message)
+                await pipe.execute()
+
 
 class _LoopLayer(RedisPubSubLoopLayer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._shards = [_Shard(shard.host, self) for shard in self._shards]
+
+    async def group_send_many(self, sends: list[tuple[str, dict]]) -> None:
+        """Several `group_send`s in one round trip to each shard (a pipeline of PUBLISH): a chat
+        message goes to its conversation and to the recipient's badge at once."""
+        by_shard: dict[_Shard, list[tuple[str, bytes]]] = defaultdict(list)
+        for group, message in sends:
+            channel = self._get_group_channel_name(group)
+            by_shard[self._get_shard(channel)].append((channel, self.channel_layer.serialize(message)))
+        await asyncio.gather(*(shard.publish_many(items) for shard, items in by_shard.items()))
 
 
 class PubSubChannelLayer(RedisPubSubChannelLayer):

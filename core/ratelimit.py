@@ -5,8 +5,8 @@ per user (or API token) and per client IP.
 (POST, PUT, PATCH, DELETE) and to every search (a GET with one of `SEARCH_PARAMETERS`), so an
 endpoint added later is limited without doing anything. Over the limit, the API answers
 429 `{"detail", "errors"}` with Retry-After and HTML gets the friendly 429 page (templates/429.html),
-in the visitor's language. Code outside a request calls `hit()` directly (the chat consumer, for
-its per-user message limit).
+in the visitor's language. Code outside a request can call `hit()` directly. (Chat's per-user
+message limit is counted in its store statement instead: chat.services.)
 
 Login, sign-up and password-reset attempts have their own, tighter limits in allauth
 (ACCOUNT_RATE_LIMITS), which count in the same cache. Quotas that are business rules (20 new
@@ -17,14 +17,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
-import weakref
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from core.cache import loop_redis, process_cache, process_redis
+from core.cache import process_cache, process_redis
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A GET with any of these is a search (lists of listings, repairers, items; site search).
@@ -97,20 +96,6 @@ def hit(key: str, *, limit: int, window: int) -> int | None:
     round trip to Redis, on the process's one client (core.cache), from any thread or task."""
     now = _now()
     count, opened = _hit_script()(keys=_hit_keys(key, window), args=[repr(now), window, window + 1])
-    return _retry_after(count, opened, limit=limit, window=window, now=now)
-
-
-_loop_scripts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per loop client
-
-
-async def ahit(key: str, *, limit: int, window: int) -> int | None:
-    """`hit` from async code, on the running loop's client (core.cache.loop_redis): the same
-    script, keys and answer, without a thread."""
-    now = _now()
-    script = _loop_scripts.get(client := loop_redis())
-    if script is None:
-        script = _loop_scripts[client] = client.register_script(_HIT_SCRIPT)
-    count, opened = await script(keys=_hit_keys(key, window), args=[repr(now), window, window + 1])
     return _retry_after(count, opened, limit=limit, window=window, now=now)
 
 

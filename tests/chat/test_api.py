@@ -92,6 +92,21 @@ def test_bad_messages_are_400_and_not_stored(db, body, status):
     assert not Message.objects.exists()
 
 
+def test_over_the_chat_limit_is_429_with_retry_after_and_not_stored(db):
+    from chat.services import RATE_LIMIT_MESSAGES, RATE_LIMIT_WINDOW
+
+    client = login(UserFactory())
+    conversation_id = post(
+        client, "/api/v1/conversations", {"about": {"type": "listing", "id": make_listing().pk}}
+    ).json()["id"]
+    path = f"/api/v1/conversations/{conversation_id}/messages"
+    assert {post(client, path, {"body": f"Hei {i}"}).status_code for i in range(RATE_LIMIT_MESSAGES)} == {201}
+    response = post(client, path, {"body": "Hei igjen"})
+    assert response.status_code == 429 and int(response["Retry-After"]) == RATE_LIMIT_WINDOW
+    assert response.json()["errors"] == {"detail": ["rate_limited"]}
+    assert Message.objects.count() == RATE_LIMIT_MESSAGES
+
+
 def test_outsiders_get_404(db):
     listing = make_listing()
     client = login(UserFactory())

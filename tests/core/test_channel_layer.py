@@ -54,3 +54,29 @@ def test_publishes_are_in_flight_together_not_one_after_another():
 
     # channels-redis alone publishes under a lock: one at a time. Here up to half the pool.
     assert asyncio.run(peak()) == 10
+
+
+def test_sends_to_several_groups_go_in_one_round_trip_and_all_arrive():
+    async def both() -> tuple[dict, dict, int]:
+        layer = _layer(max_connections=10)
+        conversation, badge = await layer.new_channel(), await layer.new_channel()
+        await layer.group_add("conversation", conversation)
+        await layer.group_add("badge", badge)
+        shard = layer._get_layer()._shards[0]
+        shard._ensure_redis()
+        trips = 0
+        pipeline = shard._redis.pipeline
+
+        def counted(*args, **kwargs):
+            nonlocal trips
+            trips += 1
+            return pipeline(*args, **kwargs)
+
+        shard._redis.pipeline = counted
+        await layer.group_send_many([("conversation", {"type": "a"}), ("badge", {"type": "b"})])
+        got = (await layer.receive(conversation), await layer.receive(badge))
+        await layer.flush()
+        return *got, trips
+
+    to_conversation, to_badge, trips = asyncio.run(both())
+    assert (to_conversation["type"], to_badge["type"], trips) == ("a", "b", 1)

@@ -44,24 +44,6 @@ def test_counters_live_in_redis_so_every_process_shares_them(clock):
     assert cache.get("rl:shared:60:n") == 1
 
 
-def test_the_async_counter_is_the_same_counter_with_the_same_answers(clock):
-    import asyncio
-
-    from core.cache import loop_redis_close
-
-    async def from_a_loop(times: int) -> list[int | None]:
-        try:
-            return [await ratelimit.ahit("both", limit=3, window=10) for _ in range(times)]
-        finally:
-            await loop_redis_close()
-
-    assert ratelimit.hit("both", limit=3, window=10) is None  # a WebSocket and a request share it
-    clock["t"] += 4
-    assert asyncio.run(from_a_loop(3)) == [None, None, 6]
-    clock["t"] += 6
-    assert asyncio.run(from_a_loop(1)) == [None]  # a new window
-
-
 def test_api_search_is_limited_with_429_and_retry_after(client, db, tight, clock):
     for _ in range(6):
         assert client.get("/api/v1/listings", {"q": "sykkel"}).status_code == 200
