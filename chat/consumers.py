@@ -2,6 +2,7 @@
 as HTTP, validate the frame, call the service; the service stores first and broadcasts after
 the commit (API.md, "WebSocket chat")."""
 
+import logging
 import time
 import uuid
 
@@ -12,10 +13,17 @@ from django.utils.translation import gettext as _
 
 from chat import selectors, services
 from chat.models import MAX_MESSAGE_LENGTH
+from core.async_db import DatabaseBusy
+
+logger = logging.getLogger(__name__)
 
 # Close codes of the chat protocol (API.md).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+# The standard "Try Again Later": the database had no connection free for this message within
+# ASYNC_DB pool's timeout (an overloaded or unreachable database). The message is not stored; the
+# client reconnects with backoff, resumes, and sends it again with the same client_id.
+CLOSE_TRY_AGAIN_LATER = 1013
 
 TYPING_INTERVAL = 3.0  # at most one typing signal per socket this often
 RESUME_MAX = 1000  # messages replayed for one resume
@@ -179,6 +187,10 @@ class ChatConsumer(SafeJsonConsumer):
             return
         except services.ChatError as error:
             await self.send_json(error_frame(error.code, error.message))
+            return
+        except DatabaseBusy:
+            logger.warning("chat: no database connection for a message; socket closed with 1013")
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
             return
         if getattr(message, "duplicate", False):
             # A retried frame whose message already existed is not broadcast again: confirm it here.

@@ -18,8 +18,8 @@ from contextlib import asynccontextmanager
 
 from django.conf import settings
 from django.db import connections
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
+from psycopg import AsyncConnection, OperationalError
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 # Per event loop; a loop that is gone takes its entry with it.
 _pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task] = weakref.WeakKeyDictionary()
@@ -58,9 +58,15 @@ async def _pool() -> AsyncConnectionPool:
     return await opening
 
 
+# What a caller may answer with "try again later": no connection free within the pool's timeout
+# (the database is overloaded or unreachable), or the connection failed.
+DatabaseBusy = (PoolTimeout, OperationalError)
+
+
 @asynccontextmanager
 async def connection() -> AsyncIterator[AsyncConnection]:
-    """A connection of this loop's pool, in autocommit, for the time of the block."""
+    """A connection of this loop's pool, in autocommit, for the time of the block. Raises one of
+    DatabaseBusy when none is free within the pool's timeout or the database cannot be reached."""
     async with (await _pool()).connection() as conn:
         yield conn
 
