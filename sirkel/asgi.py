@@ -24,3 +24,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+from core.runtime import freeze_startup_heap  # noqa: E402
+
+freeze_startup_heap()  # last: after the application and everything it imports
