@@ -1,5 +1,8 @@
 """Helpers for tests that drive the live server."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.live import ROOT, LiveDaphne
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,3 +52,10 @@ def login(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def run_async(coroutine):
+    """`asyncio.run(coroutine)` on a thread of its own: a test that ran earlier on this worker
+    (Playwright's sync API) can leave the main thread's event loop marked as running."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

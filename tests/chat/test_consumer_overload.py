@@ -1,6 +1,5 @@
 """What the chat consumer does when the database cannot take a message (core.async_db)."""
 
-import asyncio
 import uuid
 from contextlib import asynccontextmanager
 
@@ -12,6 +11,7 @@ from chat.models import Message
 from chat.services import conversation_open
 from core import async_db
 from tests.factories import UserFactory
+from tests.support import run_async
 
 
 def test_no_free_database_connection_closes_with_try_again_later_and_stores_nothing(db, monkeypatch):
@@ -32,6 +32,6 @@ def test_no_free_database_connection_closes_with_try_again_later_and_stores_noth
 
     consumer.base_send = base_send
     monkeypatch.setattr(async_db, "connection", busy)
-    asyncio.run(consumer.on_message({"type": "message", "body": "Hei", "client_id": str(uuid.uuid4())}))
+    run_async(consumer.on_message({"type": "message", "body": "Hei", "client_id": str(uuid.uuid4())}))
     assert [(m["type"], m.get("code")) for m in sent] == [("websocket.close", CLOSE_TRY_AGAIN_LATER)]
     assert not Message.objects.exists()

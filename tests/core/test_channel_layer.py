@@ -6,6 +6,7 @@ import asyncio
 from django.conf import settings
 
 from core.channel_layer import PubSubChannelLayer
+from tests.support import run_async
 
 
 def _layer(max_connections: int) -> PubSubChannelLayer:
@@ -25,7 +26,7 @@ def test_a_burst_of_publishes_larger_than_the_pool_is_delivered_whole():
         await layer.flush()
         return received
 
-    assert sorted(asyncio.run(burst())) == list(range(60))
+    assert sorted(run_async(burst())) == list(range(60))
 
 
 def test_publishes_are_in_flight_together_not_one_after_another():
@@ -53,7 +54,7 @@ def test_publishes_are_in_flight_together_not_one_after_another():
         return most
 
     # channels-redis alone publishes under a lock: one at a time. Here up to half the pool.
-    assert asyncio.run(peak()) == 10
+    assert run_async(peak()) == 10
 
 
 def test_sends_to_several_groups_go_in_one_round_trip_and_all_arrive():
@@ -78,5 +79,5 @@ def test_sends_to_several_groups_go_in_one_round_trip_and_all_arrive():
         await layer.flush()
         return *got, trips
 
-    to_conversation, to_badge, trips = asyncio.run(both())
+    to_conversation, to_badge, trips = run_async(both())
     assert (to_conversation["type"], to_badge["type"], trips) == ("a", "b", 1)
