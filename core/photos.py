@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -78,12 +78,18 @@ def photo_add(
 ) -> PhotoBase:
     """Store `image` as the last of `photos` (a related manager: `listing.images`), with `fields`
     (its foreign key); if there are `limit` photos already, raise `refused()` (the app's error,
-    with its message) and store nothing."""
-    if photos.count() >= limit:
-        raise refused()
-    return photo_store(
-        photos.model, image, folder=folder, alt_text=alt_text, position=next_position(photos), **fields
-    )
+    with its message) and store nothing. The owner's row is locked for the count: two uploads
+    at once take turns, so neither the limit nor a position is shared."""
+    owner = photos.instance
+    with files_removed_on_failure() as written, transaction.atomic():
+        type(owner).objects.select_for_update().filter(pk=owner.pk).first()
+        if photos.count() >= limit:
+            raise refused()
+        photo = photo_store(
+            photos.model, image, folder=folder, alt_text=alt_text, position=next_position(photos), **fields
+        )
+        written += photo.stored_files()
+    return photo
 
 
 def photo_delete(photo: PhotoBase) -> None:

@@ -837,21 +837,17 @@ def item_photo_add(*, item: Item, image: SanitizedImage, by, alt_text: str = "")
     """Add a sanitized photo last in order (the first is the cover); at most MAX_ITEM_PHOTOS."""
     if not can_manage_item(by, item):
         raise ReservationError(_("Only the hub's staff or the owner can change this item."), status=403)
-    with files_removed_on_failure() as written, transaction.atomic():
-        Item.objects.select_for_update().filter(pk=item.pk).first()  # two uploads at once: one waits
-        photo = photo_add(
-            item.photos,
-            image,
-            limit=MAX_ITEM_PHOTOS,
-            refused=lambda: ReservationError(
-                _("An item can have at most %(n)s photos.") % {"n": MAX_ITEM_PHOTOS}, field="photos"
-            ),
-            folder=f"items/{item.pk}",
-            alt_text=alt_text,
-            item=item,
-        )
-        written += photo.stored_files()
-    return photo
+    return photo_add(
+        item.photos,
+        image,
+        limit=MAX_ITEM_PHOTOS,
+        refused=lambda: ReservationError(
+            _("An item can have at most %(n)s photos.") % {"n": MAX_ITEM_PHOTOS}, field="photos"
+        ),
+        folder=f"items/{item.pk}",
+        alt_text=alt_text,
+        item=item,
+    )
 
 
 def item_photo_delete(*, photo: ItemPhoto, by) -> None:

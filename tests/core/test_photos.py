@@ -87,3 +87,21 @@ def test_each_app_refuses_a_photo_over_its_maximum_with_its_own_message(make, li
         add()
     assert (refused.value.message, refused.value.field) == (message, field)
     assert photos.count() == limit
+
+
+@pytest.mark.parametrize(
+    ("make", "table"),
+    [(_listing, "marketplace_listing"), (_repairer, "repair_repairer"), (_item, "sharing_item")],
+    ids=["listing", "repairer", "item"],
+)
+def test_each_app_counts_its_photos_with_the_owner_row_locked(make, table):
+    """Two uploads at once must take turns: else both count 7 of 8 and a ninth is stored."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add, photos = make(1)
+    with CaptureQueriesContext(connection) as queries:
+        add()
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert any(f'FROM "{table}"' in sql for sql in locks), locks
+    assert photos.count() == 2
