@@ -120,15 +120,10 @@ Publish = Callable[[list[tuple[str, dict]]], None]
 
 
 async def group_send_all(sends: list[tuple[str, dict]]) -> None:
-    """Publish (group, event) pairs (from async code): in one round trip with our layer
-    (core.channel_layer), concurrently with another."""
+    """Publish (group, event) pairs from async code, in one round trip (core.channel_layer)."""
     layer = get_channel_layer()
-    if layer is None or not sends:
-        return
-    if hasattr(layer, "group_send_many"):
+    if layer is not None and sends:
         await layer.group_send_many(sends)
-    else:
-        await asyncio.gather(*(layer.group_send(group, event) for group, event in sends))
 
 
 def _group_send_all(sends: list[tuple[str, dict]]) -> None:

@@ -69,10 +69,3 @@ async def connection() -> AsyncIterator[AsyncConnection]:
     DatabaseBusy when none is free within the pool's timeout or the database cannot be reached."""
     async with (await _pool()).connection() as conn:
         yield conn
-
-
-async def close_all() -> None:
-    """Close this loop's pool (tests, and a server shutting down)."""
-    opening = _pools.pop(asyncio.get_running_loop(), None)
-    if opening is not None:
-        await (await opening).close()

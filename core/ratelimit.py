@@ -79,24 +79,17 @@ def _hit_script():
     return process_redis().register_script(_HIT_SCRIPT)
 
 
-def _hit_keys(key: str, window: int) -> list[str]:
-    return [process_cache().make_key(f"rl:{key}:{window}:{part}") for part in ("n", "t")]
-
-
-def _retry_after(count: int, opened, *, limit: int, window: int, now: float) -> int | None:
-    if count <= limit:
-        return None
-    return max(1, int(float(opened) + window - now + 0.999))
-
-
 def hit(key: str, *, limit: int, window: int) -> int | None:
     """Count one event for `key`; None while within `limit` per `window` seconds, else the
     seconds until the window ends (for Retry-After). A window opens with the first event in it
     (windows cut by the clock would let a burst straddling a boundary through twice). One
     round trip to Redis, on the process's one client (core.cache), from any thread or task."""
     now = _now()
-    count, opened = _hit_script()(keys=_hit_keys(key, window), args=[repr(now), window, window + 1])
-    return _retry_after(count, opened, limit=limit, window=window, now=now)
+    keys = [process_cache().make_key(f"rl:{key}:{window}:{part}") for part in ("n", "t")]
+    count, opened = _hit_script()(keys=keys, args=[repr(now), window, window + 1])
+    if count <= limit:
+        return None
+    return max(1, int(float(opened) + window - now + 0.999))
 
 
 def client_ip(request) -> str:
