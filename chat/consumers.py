@@ -12,7 +12,6 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from chat import selectors, services
-from chat.models import MAX_MESSAGE_LENGTH
 from core.async_db import DatabaseBusy
 
 logger = logging.getLogger(__name__)
@@ -198,13 +197,9 @@ class ChatConsumer(SafeJsonConsumer):
 
     def _message_frame_refusal(self, content: dict) -> tuple[dict | None, uuid.UUID | None]:
         """The error frame for a malformed message frame (None if it is well-formed), and its
-        client_id. The service checks the body itself (empty, hidden characters)."""
-        body = content.get("body")
-        if not isinstance(body, str):
+        client_id. The service checks the body itself (empty, too long, hidden characters)."""
+        if not isinstance(content.get("body"), str):
             return error_frame("invalid", _("A message needs a body.")), None
-        if len(body.strip()) > MAX_MESSAGE_LENGTH:
-            detail = _("A message can be at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH}
-            return error_frame("too_long", detail), None
         if content.get("client_id") is None:
             return None, None
         try:
