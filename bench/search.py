@@ -1139,6 +1139,9 @@ def main() -> None:
     url = common.bench_database_url()
     common.ensure_database(url)
     common.setup_django(url)
+    from core.runtime import freeze_startup_heap
+
+    freeze_startup_heap()  # as the application's processes do at start-up (sirkel/wsgi.py)
     started = time.perf_counter()
     load_before = os.getloadavg()
     seeded: dict[str, float] = {}

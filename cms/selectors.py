@@ -80,7 +80,7 @@ def nearby_listings(
     """Listings within 10 km of `point` when there is one: the newest first, or the nearest."""
     ordering = Ordering.DISTANCE if nearest_first and point is not None else Ordering.NEWEST
     search = ListingSearch(category_ids=tuple(category_ids), geo=_geo(point), ordering=ordering)
-    return _with_distance(list(listing_search(search)[:limit]), point, "public_location")
+    return list(listing_search(search)[:limit])  # each with its distance from the point
 
 
 def nearby_repairers(*, point=None, category_ids=(), open_now: bool = False, limit: int = HOME_SECTION_SIZE):
@@ -231,7 +231,7 @@ def site_search(query: str, *, language_code: str | None = None, size: int = SEA
         "groups": [
             SearchGroup(
                 "listings",
-                _with_distance(list(listing_search(listing_query)[:size]), None, ""),
+                list(listing_search(listing_query)[:size]),
                 listing_count,
                 capped,
             ),

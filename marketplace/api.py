@@ -22,7 +22,7 @@ from marketplace.services import (
     listing_update,
     listing_withdraw,
 )
-from places.geo import distance_km, make_point
+from places.geo import make_point
 from places.selectors import place_get_by_name
 
 router = Router(tags=["listings"])
@@ -136,15 +136,15 @@ def _point(lat: float | None, lon: float | None, place: str | None):
 
 
 def _image_url(request, listing: Listing) -> str | None:
-    images = list(listing.images.all())
-    if not images:
+    image = listing.cover
+    if image is None:
         return None
-    card = images[0].renditions.get("card", {})
-    name = card.get("jpeg") or images[0].original.name
-    return request.build_absolute_uri(images[0].original.storage.url(name))
+    name = image.renditions.get("card", {}).get("jpeg") or image.original.name
+    return request.build_absolute_uri(image.original.storage.url(name))
 
 
-def listing_out(request: HttpRequest, listing: Listing, geo=None) -> dict:
+def listing_out(request: HttpRequest, listing: Listing) -> dict:
+    """One listing as a list entry; `distance_km` is the search's (None without a point)."""
     return {
         "id": listing.pk,
         "title": listing.title,
@@ -155,7 +155,7 @@ def listing_out(request: HttpRequest, listing: Listing, geo=None) -> dict:
         "lat": round(listing.public_lat, 5),
         "lon": round(listing.public_lon, 5),
         "area": listing.area.name if listing.area_id else None,
-        "distance_km": distance_km(geo.point, listing.public_location) if geo else None,
+        "distance_km": getattr(listing, "distance", None),
         "created_at": listing.published_at or listing.created_at,
         "url": request.build_absolute_uri(f"/api/v1/listings/{listing.pk}"),
         "image_url": _image_url(request, listing),
@@ -204,8 +204,7 @@ def listing_list(request: HttpRequest, filters: Query[ListingQuery]):
         raise ApiError(
             _("Invalid search parameters."), status=404 if filterset.not_found else 400, errors=errors
         )
-    geo = filterset.search.geo
-    return _ListingPage(filterset, lambda listing: listing_out(request, listing, geo))
+    return _ListingPage(filterset, lambda listing: listing_out(request, listing))
 
 
 class _ListingPage:

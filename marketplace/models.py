@@ -6,6 +6,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.photos import PhotoBase
@@ -130,6 +131,12 @@ class Listing(models.Model):
     @property
     def public_lon(self) -> float:
         return self.public_location.x
+
+    @cached_property
+    def cover(self):
+        """The first photo, or None (search results set it from their own join)."""
+        images = self.images.all()
+        return images[0] if images else None
 
 
 class ListingImage(PhotoBase):

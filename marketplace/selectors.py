@@ -25,10 +25,11 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
+from core.memo import TimedMemo
 from core.pagination import COUNT_CAP
 from core.search import SEARCH_CONFIG, rank_query, text_match
 from marketplace.models import ExchangeFeedback, Favourite, HiddenListing, HiddenOwner, Listing, ListingImage
-from places.geo import GeoQuery
+from places.geo import GeoQuery, haversine_km
 from repair.selectors import repairers_near
 
 
@@ -149,62 +150,96 @@ def _per_row(conditions: Q) -> Func:
     )
 
 
+# How many rows the table holds and how common a term is change slowly: each process asks at most
+# once a minute for the same search conditions (an EXPLAIN costs about a millisecond, a third of
+# a nearest-first page).
+ESTIMATES = TimedMemo(ttl=60)
+
+
 def _table_rows() -> float:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Listing._meta.db_table])
-        row = cursor.fetchone()
-    return max(1.0, float(row[0])) if row else 1.0
+    def ask() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Listing._meta.db_table]
+            )
+            row = cursor.fetchone()
+        return max(1.0, float(row[0])) if row else 1.0
+
+    return ESTIMATES.get("rows", ask)
 
 
-def _estimated_rows(listings: QuerySet) -> float:
-    plan = json.loads(listings.order_by().values("pk").explain(format="json"))
-    return float(plan[0]["Plan"]["Plan Rows"])
+def _estimated_rows(search: ListingSearch, condition: Q) -> float:
+    """The planner's estimate of the listings anyone may see that meet `condition` (EXPLAIN, not
+    run). The viewer's hidden listings are left out of the key and the estimate: a handful of rows."""
+
+    def ask() -> float:
+        listings = _listings_visible(ListingSearch()).filter(condition).order_by().values("pk")
+        plan = json.loads(listings.explain(format="json"))
+        return float(plan[0]["Plan"]["Plan Rows"])
+
+    key = ("estimate", search.q, search.kind, search.category_ids, search.condition)
+    return ESTIMATES.get(key, ask)
+
+
+def _window_query(search: ListingSearch, conditions: Q, window: int, *, distance=False) -> tuple[str, list]:
+    """The `window` listings nearest the point within the radius, nearest first, each with `hit`:
+    whether it meets the other conditions (and `d`, its `<->` distance, if asked). Computed in
+    the limited inner query, so PostgreSQL evaluates the conditions only for the rows an outer
+    LIMIT pulls; an outer ORDER BY d keeps the inner order without sorting."""
+    geo = search.geo
+    nearest = _listings_visible(search).filter(_in_radius_walkable(geo)).annotate(hit=_per_row(conditions))
+    columns = ["pk", "hit"]
+    if distance:
+        nearest = nearest.annotate(d=GeometryDistance("public_location", geo.point))
+        columns.append("d")
+    nearest = nearest.order_by(GeometryDistance("public_location", geo.point)).values(*columns)[:window]
+    return nearest.query.sql_with_params()
 
 
 def _window_has(search: ListingSearch, conditions: Q, need: int) -> bool:
     """At least `need` matches among the WALK_WINDOW listings nearest the point: a bounded probe
     that catches what no estimate can, a common word in a category where it hardly occurs
-    ("sykkel" in books), which an unbounded walk would follow through the whole radius. The
-    conditions are computed in the inner (limited) query, so PostgreSQL evaluates them only for
-    the rows the outer LIMIT pulls: a common term stops after a few dozen rows."""
-    geo = search.geo
-    window = (
-        _listings_visible(search)
-        .filter(_in_radius_walkable(geo))
-        .annotate(hit=_per_row(conditions))
-        .order_by(GeometryDistance("public_location", geo.point))
-        .values("hit")[:WALK_WINDOW]
-    )
-    sql, params = window.query.sql_with_params()
+    ("sykkel" in books), which an unbounded walk would follow through the whole radius."""
+    sql, params = _window_query(search, conditions, WALK_WINDOW)
     with connection.cursor() as cursor:
-        # The inner SQL is Django's compilation of the queryset above; values travel as parameters.
+        # The inner SQL is Django's compilation of a queryset; values travel as parameters.
         probe = f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) w WHERE w.hit LIMIT %s) s"  # noqa: S608
         cursor.execute(probe, [*params, need])
         return cursor.fetchone()[0] >= need
 
 
-def listing_access_path(search: ListingSearch, *, for_count: bool = False) -> str:
-    """Walk nearest-first, or use the text/category indexes first? A walk visits about
+def _common(search: ListingSearch, *, need: int, factor: float) -> bool:
+    """Does the planner expect enough matches for a walk to pay? A walk visits about
     need / share rows; index-first reads every match. So walk when the planner expects at least
-    sqrt(factor * need * rows) matches, and when the nearest listings hold a page of them. A page
-    needs 20 matches (factor 4: only nearly absent terms avoid the walk); the capped count needs
-    COUNT_CAP + 1, and its walked rows cost ~6-10 us against ~1.5 us per GIN match (factor 20)."""
+    sqrt(factor * need * rows) matches. The text alone when there is text: categories correlate
+    with words ("sofa", furniture), which the planner cannot know."""
     conditions, text = _conditions(search)
+    estimated = _estimated_rows(search, text if text is not None else conditions)
+    return estimated >= math.sqrt(factor * need * _table_rows())
+
+
+def listing_access_path(search: ListingSearch, *, for_count: bool = False) -> str:
+    """Walk nearest-first, or use the text/category indexes first? A page needs 20 matches
+    (factor 4: only nearly absent terms avoid the walk); the capped count needs COUNT_CAP + 1, and
+    its walked rows cost ~6-10 us against ~1.5 us per GIN match (factor 20). When the planner
+    expects a walk to pay, a probe of the nearest listings confirms it holds a page of matches
+    (a nearest-first page needs no probe: it is itself bounded, see ListingResults)."""
+    conditions, _text = _conditions(search)
     if search.geo is None or not conditions:
         return AccessPath.WALK
-    # The text alone when there is text: categories correlate with words ("sofa", furniture).
-    estimated = _estimated_rows(_listings_visible(search).filter(text if text is not None else conditions))
     need, factor = (COUNT_CAP + 1, 20) if for_count else (PAGE_NEED, 4)
-    if estimated < math.sqrt(factor * need * _table_rows()):
+    if not _common(search, need=need, factor=factor):
         return AccessPath.INDEX_FIRST
+    if not for_count and search.effective_ordering == Ordering.DISTANCE:
+        return AccessPath.WALK
     return AccessPath.WALK if _window_has(search, conditions, PAGE_NEED) else AccessPath.INDEX_FIRST
 
 
-def listing_search(search: ListingSearch, *, path: str | None = None) -> QuerySet[Listing]:
-    """Active listings matching the search, ordered as asked. Text: Norwegian stemming without
-    accents (the stored search vector) or a trigram match on the title for typos. Geo: the
-    public point only, within the radius, nearest first by `<->` (KNN on the GiST index) on
-    the access path that suits the search (`path` forces one; tests compare both)."""
+def _search_queryset(search: ListingSearch, path: str | None) -> QuerySet[Listing]:
+    """Active listings matching the search, ordered as asked, on the access path that suits it
+    (or `path`). Text: Norwegian stemming without accents (the stored search vector) or a trigram
+    match on the title for typos. Geo: the public point only, within the radius, nearest first by
+    `<->` (KNN on the GiST index)."""
     listings = _listings_visible(search)
     conditions, text = _conditions(search)
     ordering = search.effective_ordering
@@ -217,30 +252,191 @@ def listing_search(search: ListingSearch, *, path: str | None = None) -> QuerySe
         )
     if search.geo is None:
         listings = listings.filter(conditions)
+    elif (path or listing_access_path(search)) == AccessPath.WALK:
+        listings = listings.filter(_in_radius_walkable(search.geo))
+        if conditions:
+            # Per row only when the walk is nearest-first; otherwise every match is read anyway.
+            listings = listings.filter(_per_row(conditions) if ordering == Ordering.DISTANCE else conditions)
     else:
-        path = path or listing_access_path(search)
-        if path == AccessPath.WALK:
-            listings = listings.filter(_in_radius_walkable(search.geo))
-            if conditions:
-                # Per row only when the walk is nearest-first; otherwise every match is read anyway.
-                listings = listings.filter(
-                    _per_row(conditions) if ordering == Ordering.DISTANCE else conditions
-                )
-        else:
-            listings = listings.filter(conditions).filter(_in_radius_per_row(search.geo))
+        listings = listings.filter(conditions).filter(_in_radius_per_row(search.geo))
 
-    if ordering == Ordering.DISTANCE:
+    order = _sort_key(search)
+    if order == Ordering.DISTANCE:
         # No tie-breaker: a second sort key stops PostgreSQL from walking the GiST index in order.
-        listings = listings.order_by(GeometryDistance("public_location", search.geo.point))
-    elif ordering == Ordering.RELEVANCE and text is not None:  # a query of no words: no relevance
-        listings = listings.order_by("-relevance", "-published_at", "-pk")
-    else:
-        listings = listings.order_by("-published_at", "-pk")
-    return (
-        listings.defer("location", "search_vector")
-        .select_related("category", "area")
-        .prefetch_related(Prefetch("images", queryset=ListingImage.objects.order_by("position", "pk")))
+        return listings.order_by(GeometryDistance("public_location", search.geo.point))
+    if order == Ordering.RELEVANCE:
+        return listings.order_by("-relevance", "-published_at", "-pk")
+    return listings.order_by("-published_at", "-pk")
+
+
+def _sort_key(search: ListingSearch) -> str:
+    """What the results are sorted by: the effective ordering, except that a query of no words
+    ("!!!") has no relevance and comes newest first."""
+    ordering = search.effective_ordering
+    if ordering == Ordering.RELEVANCE and _conditions(search)[1] is None:
+        return Ordering.NEWEST
+    return ordering
+
+
+class ListingResults:
+    """The listings a search finds, fetched a slice at a time (the paginator, the API and the map
+    slice it; iterating reads every match). A slice is one statement: the search through its
+    access path, joined to the listings' rows, categories, areas and cover photos, turned into
+    Listing instances without the ORM's query building and prefetching (they cost more than the
+    search itself). Each listing carries `distance` (km from the search's point, None without
+    one) and `cover` (its first photo or None).
+
+    A nearest-first slice with other conditions (text, category, ...) is looked for among the
+    nearest WALK_WINDOW listings per PAGE_NEED matches asked for: one bounded walk that stops as
+    soon as the slice is full. Only when that window is full and still holds too few matches (a
+    common word in a category where it hardly occurs) does the slice come from the indexes of the
+    conditions instead. Both give the exact nearest-first order."""
+
+    ordered = True  # for Paginator
+
+    def __init__(self, search: ListingSearch, *, path: str | None = None):
+        self.search = search
+        self.path = path
+
+    def queryset(self) -> QuerySet[Listing]:
+        """Every match as a queryset, for filtering further (does a listing match?)."""
+        return _search_queryset(self.search, self.path)
+
+    def __iter__(self):
+        return iter(self[0:None])
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        if item.step is not None or (item.start or 0) < 0 or (item.stop is not None and item.stop < 0):
+            raise ValueError("ListingResults takes plain slices.")
+        start, stop = item.start or 0, item.stop
+        if stop is not None and stop <= start:
+            return []
+        search = self.search
+        conditions, _text = _conditions(search)
+        path = self.path or listing_access_path(search)
+        if (
+            _sort_key(search) == Ordering.DISTANCE
+            and conditions
+            and path == AccessPath.WALK
+            and stop is not None
+        ):
+            window = WALK_WINDOW * math.ceil(stop / PAGE_NEED)
+            sql, params = _window_query(search, conditions, window, distance=True)
+            listings = _hydrated(
+                f"SELECT w.pk, w.d FROM ({sql}) w WHERE w.hit ORDER BY w.d LIMIT %s OFFSET %s",  # noqa: S608
+                [*params, stop - start, start],
+                search,
+            )
+            if len(listings) == stop - start or not _window_full(sql, params, window):
+                return listings
+            path = AccessPath.INDEX_FIRST
+        ids = _search_queryset(search, path)
+        order = _sort_key(search)
+        if order == Ordering.DISTANCE:
+            ids = ids.annotate(d=GeometryDistance("public_location", search.geo.point)).values("pk", "d")
+        elif order == Ordering.RELEVANCE:
+            ids = ids.values("pk", "relevance")
+        else:
+            ids = ids.values("pk")
+        sql, params = ids[start:stop].query.sql_with_params()
+        return _hydrated(sql, list(params), search)
+
+
+def _window_full(sql: str, params, window: int) -> bool:
+    """Did the window hold `window` listings (so the radius may hold more)?"""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql}) w", params)  # noqa: S608 - Django's SQL
+        return cursor.fetchone()[0] >= window
+
+
+def listing_search(search: ListingSearch, *, path: str | None = None) -> ListingResults:
+    """The one listing search, used by the HTML list, the map, the API and the CMS blocks
+    (`path` forces an access path; tests compare both)."""
+    return ListingResults(search, path=path)
+
+
+def _columns(model, alias: str, *, leave_out=()) -> tuple[list[str], list, list]:
+    """SQL columns, attribute names and database converters of a model's concrete fields."""
+    fields = [f for f in model._meta.concrete_fields if f.name not in leave_out]
+    sql = [f'{alias}."{f.column}"' for f in fields]
+    return sql, [f.attname for f in fields], [f.get_db_converters(connection) for f in fields]
+
+
+class _Rows:
+    """Turns a section of a result row into a model instance, as the ORM would."""
+
+    def __init__(self, model, alias: str, *, leave_out=()):
+        self.model = model
+        self.sql, self.names, converters = _columns(model, alias, leave_out=leave_out)
+        self.converted = [(i, c) for i, field_converters in enumerate(converters) for c in field_converters]
+
+    def instance(self, values):
+        if self.converted:
+            values = list(values)
+            for i, converter in self.converted:
+                if values[i] is not None:
+                    values[i] = converter(values[i], None, connection)
+        return self.model.from_db(connection.alias, self.names, values)
+
+
+_PAGE_ORDER = {
+    Ordering.DISTANCE: "page.d",
+    Ordering.RELEVANCE: "page.relevance DESC, l.published_at DESC, l.id DESC",
+    Ordering.NEWEST: "l.published_at DESC, l.id DESC",
+}
+
+
+def _hydrated(ids_sql: str, params: list, search: ListingSearch) -> list[Listing]:
+    """The listings whose ids (column pk) `ids_sql` selects, in the search's order, each with its
+    category, area (its point not loaded) and `cover` photo, in one statement; `distance` in km
+    from the search's point."""
+    from catalog.models import Category
+    from places.models import Place
+
+    # The public point stays the hex EWKB PostgreSQL sends until something reads it (GeoDjango
+    # turns it into a Point then); the distance is computed from its coordinates.
+    listing = _Rows(Listing, "l", leave_out=("location", "search_vector"))
+    category = _Rows(Category, "c")
+    area = _Rows(Place, "a", leave_out=("point",))
+    image = _Rows(ListingImage, "i")
+    sections = (listing, category, area, image)
+    select = ", ".join(column for section in sections for column in section.sql)
+    sql = (
+        f"SELECT {select}, ST_X(l.public_location::geometry), ST_Y(l.public_location::geometry)"  # noqa: S608
+        f" FROM ({ids_sql}) page JOIN {Listing._meta.db_table} l ON l.id = page.pk"
+        f" JOIN {Category._meta.db_table} c ON c.id = l.category_id"
+        f" LEFT JOIN {Place._meta.db_table} a ON a.id = l.area_id"
+        f" LEFT JOIN LATERAL (SELECT * FROM {ListingImage._meta.db_table} WHERE listing_id = l.id"
+        "   ORDER BY position, id LIMIT 1) i ON true"
+        f" ORDER BY {_PAGE_ORDER[_sort_key(search)]}"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    cuts = [0]
+    for section in sections:
+        cuts.append(cuts[-1] + len(section.sql))
+    origin = (search.geo.point.y, search.geo.point.x) if search.geo is not None else None
+    categories, areas, listings = {}, {}, []
+    for row in rows:
+        item = listing.instance(row[: cuts[1]])
+        category_id, area_id, image_id = row[cuts[1]], row[cuts[2]], row[cuts[3]]
+        if category_id not in categories:
+            categories[category_id] = category.instance(row[cuts[1] : cuts[2]])
+        item.category = categories[category_id]
+        if area_id is not None:
+            if area_id not in areas:
+                areas[area_id] = area.instance(row[cuts[2] : cuts[3]])
+            item.area = areas[area_id]
+        item.cover = image.instance(row[cuts[3] : cuts[4]]) if image_id is not None else None
+        if origin is not None:
+            item.distance = haversine_km(*origin, row[cuts[4] + 1], row[cuts[4]])
+        else:
+            item.distance = None
+        listings.append(item)
+    return listings
 
 
 CAPPED_COUNT_TTL = 60  # seconds a "1000+" is remembered for the same search
@@ -263,7 +459,7 @@ def listing_search_count(search: ListingSearch, *, remember: bool = True) -> tup
     if remember and cache.get(key):
         return COUNT_CAP, True
     path = listing_access_path(search, for_count=True) if search.geo is not None else None
-    listings = listing_search(search, path=path)
+    listings = _search_queryset(search, path)
     walks = path == AccessPath.WALK and search.effective_ordering == Ordering.DISTANCE
     count = (listings if walks else listings.order_by())[: COUNT_CAP + 1].count()
     if count > COUNT_CAP:

@@ -434,7 +434,7 @@ def _saved_search_matches(saved: SavedSearch, listing: Listing) -> bool:
     if not filterset.is_valid():
         return False
     search = dataclasses.replace(filterset.search, viewer_id=saved.user_id, ordering="-created")
-    return listing_search(search).filter(pk=listing.pk).exists()
+    return listing_search(search).queryset().filter(pk=listing.pk).exists()
 
 
 def saved_searches_match_listing(*, listing: Listing) -> int:

@@ -27,7 +27,7 @@ from marketplace.selectors import (
     listings_of_owner,
     repairers_for,
 )
-from places.geo import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, distance_km
+from places.geo import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from places.models import Place
 
 PAGE_SIZE = 20
@@ -71,8 +71,6 @@ def listing_list(request):
     page = CappedPaginator(filterset.qs, PAGE_SIZE, counter=filterset.count_capped).get_page(
         request.GET.get("page")
     )
-    for listing in page.object_list:
-        listing.distance = distance_km(search.geo.point, listing.public_location) if search.geo else None
     radius = search.geo.radius_km if search.geo else DEFAULT_RADIUS_KM
     context.update(
         searched=True,

@@ -117,6 +117,11 @@ def fuzz_point(point: Point, *, key: str, radius_m: float = FUZZ_RADIUS_M) -> Po
 
 def distance_km(a: Point, b: Point) -> float:
     """Great-circle distance in km (haversine), rounded to 0.1 as API.md says."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.y, a.x, b.y, b.x))
+    return haversine_km(a.y, a.x, b.y, b.x)
+
+
+def haversine_km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
+    """distance_km for coordinates already read out of their points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat_a, lon_a, lat_b, lon_b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return round(2 * 6_371.0088 * math.asin(math.sqrt(h)), 1)

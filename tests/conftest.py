@@ -24,7 +24,10 @@ CHROMIUM_ARGS = [
 def _fresh_cache():
     """Each test starts with an empty cache (rate-limit counters, Wagtail's site paths). Every
     xdist worker has a Redis database of its own, so this touches no one else."""
+    from marketplace.selectors import ESTIMATES
+
     cache.clear()
+    ESTIMATES.clear()  # the search's remembered row estimates belong to the previous test's data
     yield
 
 

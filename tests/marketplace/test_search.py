@@ -1,5 +1,6 @@
 """The one listing search (selector through the FilterSet), as the HTML list, map and API use it."""
 
+import dataclasses
 import math
 
 import pytest
@@ -241,16 +242,22 @@ def test_both_access_paths_give_the_same_results(dense_area, params):
         queryset=Listing.objects.none(),
     )
     assert filterset.is_valid(), filterset.errors
-    walk = list(listing_search(filterset.search, path=AccessPath.WALK).values_list("pk", flat=True))
-    index_first = list(
-        listing_search(filterset.search, path=AccessPath.INDEX_FIRST).values_list("pk", flat=True)
-    )
-    if filterset.search.effective_ordering == "distance":
-        # Equal distances may come in either order: compare the sets and the distance order.
-        assert sorted(walk) == sorted(index_first)
-    else:
-        assert walk == index_first
-    assert walk, "each case finds something"
+    walk = listing_search(filterset.search, path=AccessPath.WALK)
+    index_first = listing_search(filterset.search, path=AccessPath.INDEX_FIRST)
+    # Every match (the querysets), and the first pages (a nearest-first walk is bounded by its
+    # window there): the same listings.
+    for walked, indexed in [
+        (walk.queryset().values_list("pk", flat=True), index_first.queryset().values_list("pk", flat=True)),
+        ([listing.pk for listing in walk[0:20]], [listing.pk for listing in index_first[0:20]]),
+        ([listing.pk for listing in walk[20:40]], [listing.pk for listing in index_first[20:40]]),
+    ]:
+        walked, indexed = list(walked), list(indexed)
+        if filterset.search.effective_ordering == "distance":
+            # Equal distances may come in either order: compare the sets.
+            assert sorted(walked) == sorted(indexed)
+        else:
+            assert walked == indexed
+    assert list(walk.queryset()), "each case finds something"
 
 
 def _path(**params):
@@ -274,11 +281,76 @@ def test_a_common_term_walks_nearest_first_and_a_rare_one_uses_the_text_index(de
 
 
 def test_a_common_term_in_a_category_where_it_hardly_occurs_does_not_walk(dense_area):
-    """The estimate of "sykkel" alone says walk; the probe of the nearest listings finds too few
-    in books, so the text and category indexes go first."""
+    """The estimate of "sykkel" alone says walk; ordered newest first, the probe of the nearest
+    listings finds too few in books, so the text and category indexes go first."""
     from marketplace.selectors import AccessPath
 
-    assert _path(q="sykkel", category="books") == AccessPath.INDEX_FIRST
+    assert _path(q="sykkel", category="books", ordering="-created") == AccessPath.INDEX_FIRST
+
+
+def test_a_nearest_first_walk_stops_at_its_window_and_falls_back_to_the_indexes(dense_area, monkeypatch):
+    """Nearest first, a page is looked for among the nearest WALK_WINDOW listings; when they are
+    all read and hold too few matches, the page comes from the text and category indexes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marketplace import selectors
+
+    monkeypatch.setattr(selectors, "WALK_WINDOW", 50)  # 405 listings around Bekkestua
+    filterset = ListingFilter(
+        {"near": f"{BEKKESTUA[0]},{BEKKESTUA[1]}", "radius_km": "5", "q": "sykkel", "category": "books"},
+        queryset=Listing.objects.none(),
+    )
+    assert filterset.is_valid(), filterset.errors
+    results = selectors.listing_search(filterset.search, path=selectors.AccessPath.WALK)
+    with CaptureQueriesContext(connection) as queries:
+        assert [listing.title for listing in results[0:20]] == ["Bok: sykkel i Norge"]
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert any("LIMIT 50)" in q for q in sql), "the walk was bounded by the window"
+    assert any("IS TRUE" in q for q in sql), "the page came from the indexes"
+
+    # A window that holds the whole radius answers by itself, short page and all.
+    small = dataclasses.replace(
+        filterset.search, geo=dataclasses.replace(filterset.search.geo, radius_km=0.1)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.listing_search(small, path=selectors.AccessPath.WALK)[0:20] == []
+    assert not any("IS TRUE" in q["sql"] for q in queries.captured_queries)
+
+
+def test_search_results_carry_their_category_area_cover_and_distance_from_one_statement(dense_area):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marketplace.services import listing_image_add
+    from tests.accounts.privacy_world import photo
+
+    with_photos = make_listing(title="Sykkel med bilder", lat=BEKKESTUA[0], lon=BEKKESTUA[1])
+    first = listing_image_add(listing=with_photos, image=photo(), alt_text="Forfra")
+    listing_image_add(listing=with_photos, image=photo((10, 200, 10)), alt_text="Bakfra")
+    filterset = ListingFilter(
+        {"near": f"{BEKKESTUA[0]},{BEKKESTUA[1]}", "radius_km": "5", "q": "sykkel"},
+        queryset=Listing.objects.none(),
+    )
+    assert filterset.is_valid(), filterset.errors
+    filterset.qs[0:20]  # the planner's estimates are remembered after the first search
+    with CaptureQueriesContext(connection) as queries:
+        page = filterset.qs[0:20]
+        cards = {
+            listing.pk: (listing.category.slug, listing.area, listing.cover, listing.distance)
+            for listing in page
+        }
+    assert len(queries.captured_queries) == 1, [q["sql"][:80] for q in queries.captured_queries]
+    assert len(cards) == 20
+    assert {card[0] for card in cards.values()} == {"bicycles"}
+    assert all(card[2] is None for pk, card in cards.items() if pk != with_photos.pk)
+    (found,) = search(near=f"{BEKKESTUA[0]},{BEKKESTUA[1]}", radius_km=5, q="bilder")
+    assert found.pk == with_photos.pk and found.cover == first and found.cover.alt_text == "Forfra"
+    distances = [listing.distance for listing in page]
+    assert distances == sorted(distances)
+    for listing in page:
+        expected = great_circle_km(BEKKESTUA[0], BEKKESTUA[1], listing.public_lat, listing.public_lon)
+        assert abs(listing.distance - expected) <= 0.06
 
 
 def test_dense_counts_are_capped_and_small_ones_exact(db):
