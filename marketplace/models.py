@@ -126,11 +126,20 @@ class Listing(models.Model):
 
     @property
     def public_lat(self) -> float:
-        return self.public_location.y
+        return self._public_coordinates()[0]
 
     @property
     def public_lon(self) -> float:
-        return self.public_location.x
+        return self._public_coordinates()[1]
+
+    def _public_coordinates(self) -> tuple[float, float]:
+        """(lat, lon) of the public point. Search results bring them with their row
+        (`coordinates_read`) for the point as read, so they need not parse it; a point assigned
+        since is read afresh."""
+        read = self.__dict__.get("coordinates_read")
+        if read is not None and read[0] is self.__dict__.get("public_location"):
+            return read[1], read[2]
+        return self.public_location.y, self.public_location.x
 
     @cached_property
     def cover(self):

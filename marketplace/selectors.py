@@ -431,10 +431,9 @@ def _hydrated(ids_sql: str, params: list, search: ListingSearch) -> list[Listing
                 areas[area_id] = area.instance(row[cuts[2] : cuts[3]])
             item.area = areas[area_id]
         item.cover = image.instance(row[cuts[3] : cuts[4]]) if image_id is not None else None
-        if origin is not None:
-            item.distance = haversine_km(*origin, row[cuts[4] + 1], row[cuts[4]])
-        else:
-            item.distance = None
+        lon, lat = row[cuts[4]], row[cuts[4] + 1]
+        item.coordinates_read = (item.__dict__["public_location"], lat, lon)
+        item.distance = haversine_km(*origin, lat, lon) if origin is not None else None
         listings.append(item)
     return listings
 

@@ -160,3 +160,23 @@ def test_reorder_describe_and_delete_photos(django_capture_on_commit_callbacks):
         client.post(f"/gis-bort/{listing.pk}/bilder/", {"action": "delete", "image": first.pk})
     assert list(listing.images.values_list("pk", flat=True)) == [second.pk]
     assert not any((Path(settings.MEDIA_ROOT) / name).exists() for name in files)
+
+
+def test_list_image_urls_follow_an_absolute_media_url(settings, db):
+    """The list builds its URLs from the request's origin once; a MEDIA_URL on another host (a
+    CDN) is kept as it is."""
+    from django.test import Client
+
+    from marketplace.services import listing_image_add
+    from tests.accounts.privacy_world import photo
+    from tests.factories import make_listing
+
+    listing = make_listing(title="Lampe med bilde")
+    listing_image_add(listing=listing, image=photo())
+    client = Client()
+    (entry,) = client.get("/api/v1/listings", {"q": "lampe"}).json()["results"]
+    assert entry["image_url"].startswith("http://testserver/media/")
+    assert entry["url"] == f"http://testserver/api/v1/listings/{listing.pk}"
+    settings.MEDIA_URL = "https://cdn.example.org/media/"
+    (entry,) = client.get("/api/v1/listings", {"q": "lampe"}).json()["results"]
+    assert entry["image_url"].startswith("https://cdn.example.org/media/")

@@ -389,3 +389,29 @@ def test_a_capped_count_is_remembered_briefly_and_an_exact_one_never(db):
     assert listing_search_count(small.search) == (1, False)
     make_listing(title="Ny sykkel igjen")
     assert listing_search_count(small.search) == (2, False)
+
+
+def test_search_results_slice_like_a_sequence(db):
+    from marketplace.selectors import ListingSearch, listing_search
+
+    for n in range(3):
+        make_listing(title=f"Lampe {n}")
+    results = listing_search(ListingSearch())  # newest first
+    assert [listing.title for listing in results] == ["Lampe 2", "Lampe 1", "Lampe 0"]
+    assert results[1].title == "Lampe 1"
+    assert [listing.title for listing in results[1:]] == ["Lampe 1", "Lampe 0"]
+    assert results[2:2] == [] and results[5:9] == []
+    with pytest.raises(IndexError):
+        results[3]
+    with pytest.raises(ValueError):
+        results[::2]
+
+
+def test_a_public_point_assigned_after_the_search_is_the_one_reported(db):
+    from django.contrib.gis.geos import Point
+
+    make_listing(title="Lampe", lat=BEKKESTUA[0], lon=BEKKESTUA[1])
+    (listing,) = search(near=f"{BEKKESTUA[0]},{BEKKESTUA[1]}", radius_km=5)
+    assert abs(listing.public_lat - BEKKESTUA[0]) < 0.01  # from the search's own row
+    listing.public_location = Point(10.75, 59.91, srid=4326)
+    assert (listing.public_lat, listing.public_lon) == (59.91, 10.75)
