@@ -14,7 +14,7 @@ default language has no prefix, every other one its own):
   check, so only a page the anonymous visitor was allowed to see is stored, and it answers the
   anonymous visitors who do carry a session cookie from the same entry.
 
-Any publish, unpublish, move, deletion or change of view restrictions starts a new generation:
+Any publish, unpublish, move, deletion, change of view restrictions or of a site starts a new generation:
 an entry from an older generation is never served, so no visitor sees an old version of a page
 or of a list of pages, nor a page made private since. A page type whose HTML shows other data
 names the cache counters of that data (`page_cache_versions()`, e.g. the impact report's
@@ -31,6 +31,7 @@ must opt out. settings.PAGE_CACHE_SECONDS is the default (0 turns it off)."""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -40,8 +41,10 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from wagtail import hooks
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from core.memo import TimedMemo
 
 GENERATION_KEY = "pagecache:generation"
 HEADER = "X-Page-Cache"
@@ -51,11 +54,17 @@ NOT_PAGES = ("/cms/", "/api/", "/media/", "/documents/", "/static/")
 _NOT_STORED = frozenset({HEADER.lower(), "set-cookie", "x-request-id"})
 
 
+def _first_generation() -> int:
+    """From the clock, not 1: after the cache is emptied (a Redis restart) the generations go on
+    from a number no process remembered anything under (cms/routing.py, `tree_cached`)."""
+    return time.time_ns() // 1000
+
+
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        value = 1
-        cache.add(GENERATION_KEY, value, timeout=None)
+        cache.add(GENERATION_KEY, _first_generation(), timeout=None)
+        value = cache.get(GENERATION_KEY)
     return int(value)
 
 
@@ -63,8 +72,8 @@ def generation_bump(**kwargs) -> None:
     """Forget every cached page (by moving to a new key generation)."""
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet: the next read starts one
-        cache.add(GENERATION_KEY, 2, timeout=None)
+    except ValueError:  # no generation yet: start one past anything remembered
+        cache.add(GENERATION_KEY, _first_generation(), timeout=None)
 
 
 def page_cache_seconds(page: Page) -> int:
@@ -227,16 +236,19 @@ def connect_signals() -> None:
         signal.connect(
             generation_bump, sender=PageViewRestriction, dispatch_uid=f"pagecache-restriction-{id(signal)}"
         )
+        # A site's hostname, port or root page decides which page a path leads to (cms/routing.py).
+        signal.connect(generation_bump, sender=Site, dispatch_uid=f"pagecache-site-{id(signal)}")
 
 
-def tree_cached(name: str, compute, timeout: int = 3600):
+# Values computed from the page tree alone, per process and generation (cms/routing.py keeps
+# its routes the same way): a read costs the generation's one cache read, and nothing to unpickle.
+TREE = TimedMemo(ttl=600, size=4096)
+
+
+def tree_cached(name: str, compute):
     """A value computed from the page tree alone (which pages exist, are live and public, where
-    they are), cached until the next generation: any publish, unpublish, move, deletion or
-    change of view restrictions recomputes it. For the footer's links and the home page's links
-    to the event list and the impact method, so that rendering a page does not query them."""
-    key = f"pagecache:tree:{generation()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
-    return value
+    they are), remembered in this process until the next generation: any publish, unpublish,
+    move, deletion or change of view restrictions recomputes it. For the footer's links, the
+    home page's links to the event list and the impact method, and each page's language
+    versions, so that rendering a page does not query them."""
+    return TREE.get((generation(), name), compute)

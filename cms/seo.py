@@ -43,14 +43,23 @@ def current_language(request: HttpRequest) -> str:
 
 
 def _page_urls(request: HttpRequest, page: Page) -> dict[str, str]:
-    """URL path of each live, public translation of `page` (itself included): one query."""
-    urls = {}
-    translations = page.get_translations(inclusive=True).live().public().select_related("locale")
-    for translation_page in translations:
-        url = translation_page.get_url(request)
-        if url:
-            urls[translation_page.locale.language_code] = url
-    return urls
+    """URL path of each live, public translation of `page` (itself included): one query when
+    the tree has changed, else remembered (cms.page_cache.tree_cached)."""
+    from wagtail.models import Site
+
+    from cms.page_cache import tree_cached
+
+    def compute() -> dict[str, str]:
+        urls = {}
+        translations = page.get_translations(inclusive=True).live().public().select_related("locale")
+        for translation_page in translations:
+            url = translation_page.get_url(request)
+            if url:
+                urls[translation_page.locale.language_code] = url
+        return urls
+
+    site = Site.find_for_request(request)
+    return tree_cached(f"versions:{page.pk}:{site.pk if site else ''}", compute)
 
 
 def _app_urls(request: HttpRequest) -> dict[str, str]:

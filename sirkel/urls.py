@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import privacy_view
+from cms import routing as cms_routing
 from cms.views import robots_txt, sitemap_view
 from core.observability import metrics_view
 from core.security import media_serve
@@ -39,6 +40,8 @@ urlpatterns += i18n_patterns(
     # Not /personvern/: editors may keep a CMS page of that name (docs/decisions/0017).
     path("personvernerklaering/", privacy_view, name="privacy"),
     path("", include("cms.urls")),
+    # Wagtail's page view with its routing remembered (cms/routing.py); wagtail_urls for the rest.
+    re_path(r"^((?:[\w\-]+/)*)$", cms_routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

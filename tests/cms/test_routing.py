@@ -1,0 +1,85 @@
+"""cms.routing: a path's page is remembered per page-cache generation, never served stale."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from cms.models import StandardPage
+from cms.page_cache import generation
+
+
+def _publish_under(parent, **fields) -> StandardPage:
+    page = StandardPage(**fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def about(site, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders: routing runs each time
+    return _publish_under(site, title="Om Sirkel", slug="om", intro="Første versjon")
+
+
+def _page_queries(client, path) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    tree = sum(1 for q in queries.captured_queries if 'FROM "wagtailcore_page"' in q["sql"])
+    return response.status_code, tree
+
+
+def test_a_remembered_route_skips_the_tree_walk(client, about):
+    first_status, first_tree = _page_queries(client, "/om/")
+    second_status, second_tree = _page_queries(client, "/om/")
+    assert first_status == second_status == 200
+    assert second_tree < first_tree
+    assert "Første versjon" in client.get("/om/").content.decode()
+
+
+def test_the_page_is_read_afresh_each_time(client, about):
+    client.get("/om/")
+    StandardPage.objects.filter(pk=about.pk).update(intro="Rettet i databasen")  # no signal
+    assert "Rettet i databasen" in client.get("/om/").content.decode()
+
+
+def test_a_renamed_page_moves_with_its_path(client, about):
+    client.get("/om/")
+    about.slug = "om-oss"
+    about.save_revision().publish()
+    assert client.get("/om/").status_code == 404
+    assert client.get("/om-oss/").status_code == 200
+
+
+def test_an_unpublished_page_is_gone_at_once(client, about):
+    client.get("/om/")
+    about.unpublish()
+    assert client.get("/om/").status_code == 404
+
+
+def test_a_page_made_private_is_still_checked(client, about):
+    client.get("/om/")
+    PageViewRestriction.objects.create(page=about, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get("/om/")
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_a_page_unpublished_behind_the_generations_back_is_not_served(client, about):
+    """Even if the generation did not move (a change made without Wagtail's signals), the page is
+    read with live=True: an unpublished page falls back to Wagtail's own routing (404)."""
+    client.get("/om/")
+    StandardPage.objects.filter(pk=about.pk).update(live=False)
+    assert client.get("/om/").status_code == 404
+
+
+def test_an_emptied_cache_starts_a_generation_nothing_was_remembered_under(about):
+    before = generation()
+    cache.clear()  # as a Redis restart would
+    assert generation() > before
+
+
+def test_each_language_has_its_own_route(client, site, about):
+    assert client.get("/om/").status_code == 200
+    assert client.get("/en/om/").status_code == 404  # no English translation of it
+    assert client.get("/en/").status_code == 200
