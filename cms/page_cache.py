@@ -34,10 +34,12 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
+from asgiref.local import Local
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from wagtail import hooks
@@ -60,16 +62,40 @@ def _first_generation() -> int:
     return time.time_ns() // 1000
 
 
+# Within a request the generation is read once (routing, the page cache and the tree values each
+# ask for it); it is forgotten when the request ends and when this process starts a new one.
+# Outside requests (tasks, commands) every call reads it.
+_this_request = Local()
+
+
 def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+    value = getattr(_this_request, "generation", None)
     if value is None:
-        cache.add(GENERATION_KEY, _first_generation(), timeout=None)
         value = cache.get(GENERATION_KEY)
-    return int(value)
+        if value is None:
+            cache.add(GENERATION_KEY, _first_generation(), timeout=None)
+            value = cache.get(GENERATION_KEY)
+        value = int(value)
+        if getattr(_this_request, "serving", False):
+            _this_request.generation = value
+    return value
+
+
+def _request_started(**kwargs) -> None:
+    _this_request.serving, _this_request.generation = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _this_request.serving, _this_request.generation = False, None
+
+
+def generation_forget(**kwargs) -> None:
+    _this_request.generation = None
 
 
 def generation_bump(**kwargs) -> None:
     """Forget every cached page (by moving to a new key generation)."""
+    generation_forget()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet: start one past anything remembered
@@ -229,6 +255,8 @@ def serve_from_cache(callback):
 
 def connect_signals() -> None:
     """Called from CmsConfig.ready()."""
+    request_started.connect(_request_started, dispatch_uid="pagecache-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="pagecache-request-finished")
     for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
         signal.connect(generation_bump, dispatch_uid=f"pagecache-{id(signal)}")
     post_delete.connect(generation_bump, sender=Page, dispatch_uid="pagecache-page-delete")

@@ -7,14 +7,17 @@ or deleted, or a view restriction or site changes: exactly when the page cache s
 generation (cms/page_cache.py). So each process remembers, per generation, site, language and
 path, the page's id and type. The page itself is read afresh on every request (one query), and
 everything after routing (view restrictions, the page cache's hook, `serve`) runs as usual.
-Routes with arguments (a routable page's sub-views) are not remembered."""
+A routable page is remembered at its own path (its index view); its sub-views are routed by
+Wagtail each time."""
+
+import contextlib
 
 from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 from django.http.request import split_domain_port
 from django.utils import translation
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
-from wagtail.url_routing import RouteResult
 
 from cms.page_cache import generation
 from core.memo import TimedMemo
@@ -42,16 +45,20 @@ def _remembered_route(request, path: str) -> None:
     page_id, content_type_id = known
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     page = model.objects.filter(pk=page_id, live=True).first() if model is not None else None
-    if page is not None:
-        request._wagtail_route_for_request = RouteResult(page, (), {})
+    if page is None:
+        return
+    # The page's own route for no further path: itself, or a routable page's index view.
+    with contextlib.suppress(Http404):
+        request._wagtail_route_for_request = page.route(request, [])
 
 
 def _route_of(request, path: str) -> tuple[int, int] | None:
-    """Wagtail's own routing (it keeps its result on the request); what to remember of it."""
+    """Wagtail's own routing (it keeps its result on the request); what to remember of it: the
+    page a path leads to, when the whole path is that page's (not a routable page's sub-view)."""
     route = Page.route_for_request(request, path)
     if route is None:
         return None
     page, args, kwargs = route
-    if args or kwargs:
+    if (args or kwargs) and page.get_url(request) != request.path:
         return None
     return page.pk, page.content_type_id

@@ -83,3 +83,20 @@ def test_each_language_has_its_own_route(client, site, about):
     assert client.get("/om/").status_code == 200
     assert client.get("/en/om/").status_code == 404  # no English translation of it
     assert client.get("/en/").status_code == 200
+
+
+def test_the_generation_is_read_once_a_request_and_afresh_after_a_publish(client, about, site):
+    from cms import page_cache
+
+    page_cache._request_started()  # what request_started calls (the signal also closes the connection)
+    try:
+        first = page_cache.generation()
+        cache.incr(page_cache.GENERATION_KEY)  # another process publishes meanwhile
+        assert page_cache.generation() == first  # one request sees one generation
+        _publish_under(site, title="Nyheter", slug="nyheter")  # this process publishes
+        assert page_cache.generation() > first + 1
+    finally:
+        page_cache._request_finished()
+    outside = page_cache.generation()
+    cache.incr(page_cache.GENERATION_KEY)
+    assert page_cache.generation() == outside + 1  # outside a request: read every time
