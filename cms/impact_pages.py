@@ -15,6 +15,7 @@ from wagtail.search import index
 from catalog.selectors import IMPACT_VERSION_KEY, impact_factor_list, impact_report_cached, impact_version
 from cms.blocks import BodyBlock
 from cms.charts import bar_chart
+from cms.page_cache import generation, tree_cached
 
 
 def _month_label(key: str) -> str:
@@ -124,10 +125,27 @@ class ImpactDashboardPage(Page):
         return {IMPACT_VERSION_KEY: impact_version()}
 
     def get_context(self, request, *args, **kwargs):
+        """The figures are rendered once per report version and language: the template's
+        `{% wagtailpagecache %}` fragment asks for `figures` (the report and its charts) only
+        when it has no copy for the current `figures_version` (the report's version and the page
+        tree's generation, for the link to the method page)."""
         context = super().get_context(request, *args, **kwargs)
-        context.update(dashboard_context())
-        context["method_page"] = ImpactMethodPage.objects.live().public().filter(locale=self.locale).first()
+        context["figures"] = dashboard_context  # called by the template, inside the fragment
+        context["figures_version"] = f"{impact_version()}-{generation()}"
+        context["method_page_url"] = _method_page_url(request, self.locale_id)
         return context
+
+
+def _method_page_url(request, locale_id: int) -> str | None:
+    """The "how we count" page in this language: from the page tree, remembered until it changes."""
+    from wagtail.models import Site
+
+    def compute():
+        page = ImpactMethodPage.objects.live().public().filter(locale_id=locale_id).first()
+        return page.get_url(request) if page is not None else None
+
+    site = Site.find_for_request(request)
+    return tree_cached(f"impact-method:{locale_id}:{site.pk if site else ''}", compute)
 
 
 class ImpactMethodPage(Page):

@@ -131,6 +131,35 @@ def test_the_dashboard_comes_from_the_page_cache_until_the_ledger_or_a_factor_ch
     assert total(BeautifulSoup(after_factor.content, "html.parser"), "kg_co2e_avoided") == Decimal("1.00")
 
 
+def test_signed_in_visitors_get_the_figures_rendered_once_per_report_version(
+    impact_pages, places, monkeypatch
+):
+    """Signed-in visitors never get the page cache; the figures' fragment is computed once per
+    report version and page-tree generation, and again after a ledger write or a publish."""
+    from cms import impact_pages as module
+    from tests.support import login
+
+    dashboard, method = impact_pages
+    client = login(StaffFactory())
+    computed = []
+    real = module.dashboard_context
+    monkeypatch.setattr(module, "dashboard_context", lambda: computed.append(1) or real())
+    first = client.get(dashboard.url)
+    second = client.get(dashboard.url)
+    assert "X-Page-Cache" not in second
+    assert len(computed) == 1 and first.content.count(b"<svg") == second.content.count(b"<svg") > 0
+
+    complete_giveaway(category="bicycles")
+    assert total(soup_of(client, dashboard.url), "items_reused") == 1
+    assert len(computed) == 2
+
+    method.slug = "slik-teller-vi-na"  # the method page moves: the link in the fragment follows
+    method.save_revision().publish()
+    soup = soup_of(client, dashboard.url)
+    assert len(computed) == 3
+    assert any("slik-teller-vi-na" in a["href"] for a in soup.select("a.ds-link"))
+
+
 @pytest.mark.parametrize("chart_id", ["impact-category", "impact-month", "impact-town", "impact-kind"])
 def test_each_svg_chart_and_its_table_show_the_same_figures(client, impact_pages, places, chart_id):
     dashboard, _ = impact_pages
