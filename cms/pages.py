@@ -89,9 +89,23 @@ class GuidePage(Page):
     # Its "related in Sirkel" block lists the apps' current listings, repairers and items (the
     # same for every anonymous visitor): cached a minute at most, like the home page.
     page_cache_seconds = 60
+    # The breadcrumb and the body, rendered once a minute per revision, page-tree generation (the
+    # topic's title and address), language and visitor's home area (the related block lists
+    # what is near it), for signed-in visitors too: the template's {% wagtailpagecache %}.
+    body_cache_seconds = 60
 
     class Meta:
         verbose_name = _("guide")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.page_cache import generation
+        from cms.selectors import visitor_place
+
+        context = super().get_context(request, *args, **kwargs)
+        context["tree_generation"] = generation()
+        place = visitor_place(request)
+        context["visitor_place_id"] = place.pk if place is not None else ""
+        return context
 
 
 class NewsIndexPage(_IndexPage):

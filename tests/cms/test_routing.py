@@ -100,3 +100,43 @@ def test_the_generation_is_read_once_a_request_and_afresh_after_a_publish(client
     outside = page_cache.generation()
     cache.incr(page_cache.GENERATION_KEY)
     assert page_cache.generation() == outside + 1  # outside a request: read every time
+
+
+def test_a_guides_body_is_rendered_per_visitor_home_area_and_follows_its_topic(site, places):
+    """The guide's breadcrumb and body are a fragment (cms.pages.GuidePage.body_cache_seconds):
+    the related block still lists what is nearest each signed-in visitor's home area, and a
+    renamed topic shows at once."""
+    import json
+
+    from catalog.models import Category
+    from cms.models import GuidePage, TopicIndexPage
+    from places.models import Place
+    from tests.factories import UserFactory, make_listing
+    from tests.support import login
+
+    topics = TopicIndexPage(title="Guider", slug="guider")
+    site.add_child(instance=topics)
+    topics.save_revision().publish()
+    related = {
+        "type": "related_categories",
+        "value": {"categories": [Category.objects.get(slug="bicycles").pk], "show": ["listings"]},
+    }
+    guide = GuidePage(title="Sykkelslangen", slug="slangen", intro="Lapp selv.", body=json.dumps([related]))
+    topics.add_child(instance=guide)
+    guide.save_revision().publish()
+    make_listing(title="Sykkel ved Bekkestua", lat=59.9184, lon=10.5874)
+    make_listing(title="Sykkel i Sandvika", lat=59.8898, lon=10.5230)
+
+    def first_listing(home: str) -> str:
+        user = UserFactory()
+        user.profile.home_place = Place.objects.get(name=home)
+        user.profile.save()
+        html = login(user).get("/guider/slangen/").content.decode()
+        return min(("Sykkel ved Bekkestua", "Sykkel i Sandvika"), key=html.index)
+
+    assert first_listing("Bekkestua") == "Sykkel ved Bekkestua"
+    assert first_listing("Sandvika") == "Sykkel i Sandvika"
+
+    topics.title = "Gode råd"
+    topics.save_revision().publish()
+    assert "Gode råd" in login(UserFactory()).get("/guider/slangen/").content.decode()
