@@ -57,15 +57,34 @@ def _subpage_url(page, name: str, request) -> str:
 # --- the event index --------------------------------------------------------------------------
 
 
+EVENT_LIST_SECONDS = 60  # an event moves from upcoming to past at most this late in the list
+
+
 def event_index_context(request, index: EventIndexPage) -> dict:
+    """The filter form, and the list as a fragment: the template's {% wagtailpagecache %} keeps it
+    EVENT_LIST_SECONDS per page-tree generation (an event published, moved or unpublished),
+    language, filter and page number, and asks for `event_list` only without a copy."""
+    from cms.page_cache import generation
+
     form = EventFilterForm(request.GET)
     context = {"filter_form": form, "ics_url": _subpage_url(index, "ics", request)}
     if not form.is_valid():
-        return {**context, "events": [], "status": 400}
+        invalid = {"event_list": {"events": []}, "event_list_key": "invalid", "event_list_seconds": 0}
+        return {**context, **invalid, "status": 400}
     kind, past = form.cleaned_data["kind"], form.cleaned_data["when"] == "past"
-    page = Paginator(events_for_index(index=index, kind=kind, past=past), EVENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    number = request.GET.get("page", "")
+    number = number if number.isdigit() and len(number) <= 5 else ""
+    return {
+        **context,
+        "event_list": lambda: _event_list(request, index, kind=kind, past=past, number=number),
+        "event_list_key": f"{generation()}:{kind}:{int(past)}:{number}",
+        "event_list_seconds": EVENT_LIST_SECONDS,
+        "past": past,
+    }
+
+
+def _event_list(request, index: EventIndexPage, *, kind: str, past: bool, number: str) -> dict:
+    page = Paginator(events_for_index(index=index, kind=kind, past=past), EVENTS_PER_PAGE).get_page(number)
     events = list(page.object_list)
     pins = [
         _pin(point=e.location, title=e.title, kind=e.get_kind_display(), url=e.get_url(request))
@@ -73,11 +92,11 @@ def event_index_context(request, index: EventIndexPage) -> dict:
         if not past
     ]
     return {
-        **context,
         "events": events,
-        "past": past,
         "page_obj": page,
-        "query_without_page": urlencode({k: v for k, v in form.cleaned_data.items() if v}),
+        "query_without_page": urlencode(
+            {k: v for k, v in {"kind": kind, "when": "past" if past else ""}.items() if v}
+        ),
         "pins": pins,
         "map_config": _map_config(),
     }

@@ -372,3 +372,19 @@ def test_the_admin_links_an_events_registration_list_for_editors(index):
     assert f'href="{event.url}pameldte/"' in html
     edit = login(admin).get(f"/cms/pages/{event.pk}/edit/").content.decode()
     assert f'href="{event.url}pameldte/"' in edit
+
+
+def test_the_event_list_fragment_follows_publishing_filters_and_pages(index):
+    """Signed-in visitors (no page cache) get the list from its fragment: a new event shows at
+    once, and each filter and page number has its own copy."""
+    client = login(UserFactory())
+    url = index.url
+    make_event(index, title="Byttemarked i Sandvika", kind="swap_market")
+    assert "Byttemarked i Sandvika" in client.get(url).content.decode()
+    make_event(index, title="Sykkelservice på Fornebu", kind="bike_service")
+    listed = client.get(url).content.decode()
+    assert "Sykkelservice på Fornebu" in listed and "Byttemarked i Sandvika" in listed
+    only_bikes = client.get(url, {"kind": "bike_service"}).content.decode()
+    assert "Sykkelservice på Fornebu" in only_bikes and "Byttemarked i Sandvika" not in only_bikes
+    assert "Sykkelservice på Fornebu" not in client.get(url, {"when": "past"}).content.decode()
+    assert client.get(url, {"kind": "nonsense"}).status_code == 400
