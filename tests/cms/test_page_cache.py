@@ -17,6 +17,11 @@ QUERY_BUDGET = 20
 # block keeps its results a minute (cms.selectors.RELATED_CACHE_SECONDS), so it runs them once
 # a minute per category set, and the guide is within QUERY_BUDGET the rest of the time.
 RELATED_BLOCK_BUDGET = 23
+# Every cache empty (after a publish, or once a minute): the page tree's lookups that each
+# process otherwise remembers per generation (routing, the footer's links, the language
+# versions, the home page's links) run again, and so do the fragments (the home page's live
+# sections, the guide's body with its related searches). A fixed number too, just a larger one.
+COLD_QUERY_BUDGET = 30
 
 
 def _publish_under(parent, **fields) -> StandardPage:
@@ -268,11 +273,42 @@ def test_each_page_type_runs_a_bounded_number_of_queries_whatever_the_data_size(
     assert large == small, f"{path}: {small} queries with little data, {large} with more"
 
 
+@pytest.mark.parametrize(
+    "path", ["/", "/en/", "/om/", "/guider/", "/guider/slangen/", "/nyheter/", "/nyheter/ny/"]
+)
+def test_each_page_type_rendered_cold_runs_a_bounded_number_of_queries_whatever_the_data_size(
+    client, editorial, settings, path
+):
+    """Every cache empty (fragments, routes, tree values, the blocks' searches): what a render
+    costs once a minute. The guide runs its related block's three searches then."""
+    from django.core.cache import cache
+
+    from cms.page_cache import TREE
+    from cms.routing import ROUTES
+    from marketplace.selectors import ESTIMATES
+
+    def cold() -> int:
+        cache.clear()
+        for remembered in (ESTIMATES, ROUTES, TREE):
+            remembered.clear()
+        return _queries(client, path)
+
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(path)
+    small = cold()
+    _grow(editorial, 6)
+    large = cold()
+
+    assert small <= COLD_QUERY_BUDGET
+    assert large == small, f"{path}: {small} queries with little data, {large} with more"
+
+
 def test_a_guide_running_its_related_searches_runs_a_bounded_number_of_queries_whatever_the_data_size(
     client, editorial, settings, monkeypatch
 ):
     """The minute when the block's results are computed again (the cache off)."""
     monkeypatch.setattr("cms.selectors.RELATED_CACHE_SECONDS", 0)
+    monkeypatch.setattr("cms.pages.GuidePage.body_cache_seconds", 0)  # the body's fragment too
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/guider/slangen/")
     small = _queries(client, "/guider/slangen/")
