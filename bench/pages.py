@@ -110,7 +110,9 @@ def query_counts(pages: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
     for label, path in pages:
         client.get(path)
         warm = measured(path)
-        empty = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": label}}
+        # A local-memory cache is shared by its LOCATION within the process: a new one each time.
+        fresh = f"cold-{time.perf_counter_ns()}"
+        empty = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": fresh}}
         with override_settings(CACHES=empty):
             for remembered in (ESTIMATES, ROUTES, TREE):
                 remembered.clear()

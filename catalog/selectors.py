@@ -206,6 +206,17 @@ def impact_version() -> int:
     return int(value)
 
 
+def impact_totals_cached() -> dict:
+    """`impact_totals()` once per version of the ledger and factors (the home page's counters:
+    the aggregate is most of an uncached home page's work)."""
+    key = f"impact:totals:{impact_version()}"
+    totals = cache.get(key)
+    if totals is None:
+        totals = impact_totals()
+        cache.set(key, totals, IMPACT_REPORT_SECONDS)
+    return totals
+
+
 def impact_report_cached() -> ImpactReport:
     """`impact_report()` for the dashboard, the API and the CSV: computed once per version of
     the ledger and factors, language (category names and month labels) and day (the last 12

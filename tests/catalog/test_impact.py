@@ -233,3 +233,16 @@ def test_the_cached_report_is_kept_per_language():
 
     assert norwegian.per_category[0].label == Category.objects.get(slug="bikes").name_nb
     assert english.per_category[0].label == Category.objects.get(slug="bikes").name_en
+
+
+def test_the_remembered_totals_follow_every_ledger_write_and_factor_change():
+    from catalog.selectors import impact_totals_cached
+
+    factor = set_factor("bikes", reuse_kg_co2e=Decimal("7.65"))
+    assert impact_totals_cached()["items_reused"] == 0
+    complete_giveaway(category="bicycles")
+    assert impact_totals_cached()["items_reused"] == 1  # the ledger write moved the version on
+    assert impact_totals_cached()["kg_co2e_avoided"] == Decimal("7.65")
+    factor.reuse_kg_co2e = Decimal("2.00")
+    factor.save()
+    assert impact_totals_cached()["kg_co2e_avoided"] == Decimal("2.00")
