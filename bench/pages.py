@@ -336,10 +336,12 @@ def main() -> None:
                 f"{warm} / {cold}",
                 same,
                 common.verdict(warm, TARGET_QUERIES),
-                common.verdict(cold, TARGET_QUERIES),
+                f"{cold / TARGET_QUERIES:.2f}x",
             )
         )
-    headers = ["page", f"at {before_rows:,}", f"at {rows:,}", "constant", "warm vs <= 20", "cold vs <= 20"]
+    # The target is judged on the render the uncached load measures (warm); the cold figure says
+    # what the minute's first render, or the first after a publish, costs on top.
+    headers = ["page", f"at {before_rows:,}", f"at {rows:,}", "constant", "warm vs <= 20", "cold / 20"]
     print(common.table(headers, query_rows))
 
 
