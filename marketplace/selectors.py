@@ -469,7 +469,11 @@ def listing_search_count(search: ListingSearch, *, remember: bool = True) -> tup
 
 
 def listings_of_owner(*, owner, status: str | None = None) -> QuerySet[Listing]:
-    listings = Listing.objects.filter(owner=owner).select_related("category", "area")
+    listings = (
+        Listing.objects.filter(owner=owner)
+        .select_related("category", "area")
+        .prefetch_related(Prefetch("images", queryset=ListingImage.objects.order_by("position", "pk")))
+    )
     if status:
         listings = listings.filter(status=status)
     return listings.order_by("-updated_at")

@@ -148,6 +148,26 @@ def test_my_listings_tabs(owner_client, owner):
     assert "Uferdig lampe" in drafts and "Publisert sofa" not in drafts
 
 
+def test_my_listings_runs_the_same_queries_for_one_listing_with_photos_as_for_five(owner_client, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marketplace.services import listing_image_add
+    from tests.accounts.privacy_world import photo
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_client.get("/gis-bort/mine/").status_code == 200
+        return len(captured)
+
+    listing_image_add(listing=make_listing(owner=owner, title="Lampe 0"), image=photo())
+    queries()  # the first request also warms what every process keeps
+    one = queries()
+    for n in range(1, 5):
+        listing_image_add(listing=make_listing(owner=owner, title=f"Lampe {n}"), image=photo())
+    assert queries() == one  # each card's cover comes from one prefetch, not a query per card
+
+
 def test_map_data_holds_only_public_points(client, owner):
     import json
     import re
