@@ -209,12 +209,7 @@ def impact_version() -> int:
 def impact_totals_cached() -> dict:
     """`impact_totals()` once per version of the ledger and factors (the home page's counters:
     the aggregate is most of an uncached home page's work)."""
-    key = f"impact:totals:{impact_version()}"
-    totals = cache.get(key)
-    if totals is None:
-        totals = impact_totals()
-        cache.set(key, totals, IMPACT_REPORT_SECONDS)
-    return totals
+    return cache.get_or_set(f"impact:totals:{impact_version()}", impact_totals, IMPACT_REPORT_SECONDS)
 
 
 def impact_report_cached() -> ImpactReport:

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from cms.models import StandardPage
-from tests.factories import UserFactory, make_listing
+from tests.factories import UserFactory, make_listing, publish_page_under
 from tests.factory_repair import make_repairer
 from tests.support import login
 
@@ -25,10 +25,7 @@ COLD_QUERY_BUDGET = 30
 
 
 def _publish_under(parent, **fields) -> StandardPage:
-    page = StandardPage(**fields)
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+    return publish_page_under(parent, StandardPage(**fields))
 
 
 @pytest.fixture

@@ -8,13 +8,11 @@ from wagtail.models import PageViewRestriction
 
 from cms.models import StandardPage
 from cms.page_cache import generation
+from tests.factories import publish_page_under
 
 
 def _publish_under(parent, **fields) -> StandardPage:
-    page = StandardPage(**fields)
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+    return publish_page_under(parent, StandardPage(**fields))
 
 
 @pytest.fixture

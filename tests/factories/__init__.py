@@ -90,3 +90,10 @@ def StaffFactory(**kwargs):
     user = UserFactory(**kwargs)
     mfa_enable(user)
     return user
+
+
+def publish_page_under(parent, page):
+    """`page` added under `parent` and published (a first revision)."""
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
