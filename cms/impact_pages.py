@@ -15,7 +15,7 @@ from wagtail.search import index
 from catalog.selectors import IMPACT_VERSION_KEY, impact_factor_list, impact_report_cached, impact_version
 from cms.blocks import BodyBlock
 from cms.charts import bar_chart
-from cms.page_cache import generation, tree_cached
+from cms.page_cache import generation, public_pages, tree_cached
 
 
 def _month_label(key: str) -> str:
@@ -141,7 +141,7 @@ def _method_page_url(request, locale_id: int) -> str | None:
     from wagtail.models import Site
 
     def compute():
-        page = ImpactMethodPage.objects.live().public().filter(locale_id=locale_id).first()
+        page = public_pages(ImpactMethodPage.objects.live()).filter(locale_id=locale_id).first()
         return page.get_url(request) if page is not None else None
 
     site = Site.find_for_request(request)

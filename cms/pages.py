@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock, GuideBodyBlock
+from cms.page_cache import public_pages
 
 INDEX_PAGE_SIZE = 12
 
@@ -46,7 +47,7 @@ class _IndexPage(Page):
         abstract = True
 
     def children(self):
-        return self.child_model.objects.child_of(self).live().public().order_by(self.child_order, "pk")
+        return public_pages(self.child_model.objects.child_of(self).live()).order_by(self.child_order, "pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -67,7 +68,7 @@ class TopicIndexPage(_IndexPage):
         return GuidePage
 
     def subtopics(self):
-        return TopicIndexPage.objects.child_of(self).live().public().order_by("title")
+        return public_pages(TopicIndexPage.objects.child_of(self).live()).order_by("title")
 
     class Meta:
         verbose_name = _("topic index")

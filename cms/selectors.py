@@ -23,7 +23,7 @@ from catalog.selectors import categories_with_descendants
 from cms.events.models import EventIndexPage
 from cms.events.selectors import events_next
 from cms.impact_pages import ImpactMethodPage
-from cms.page_cache import tree_cached
+from cms.page_cache import public_pages, tree_cached
 from core.search import MAX_QUERY_LENGTH, query_words, word_forms
 from marketplace.selectors import ListingSearch, Ordering, listing_search, listing_search_count
 from places.geo import GeoQuery, distance_km
@@ -171,7 +171,7 @@ def home_links(root: Page) -> dict:
     none), from the page-tree cache (recomputed after any publish, move or restriction change)."""
 
     def compute():
-        pages = Page.objects.live().public().descendant_of(root).filter(depth__lte=root.depth + 2)
+        pages = public_pages(Page.objects.live()).descendant_of(root).filter(depth__lte=root.depth + 2)
         event_index = pages.type(EventIndexPage).filter(depth=root.depth + 1).order_by("path").first()
         method = pages.type(ImpactMethodPage).order_by("path").first()
         return {
@@ -202,7 +202,7 @@ def pages_search(query: str, *, language_code: str | None = None):
     if not words:
         return Page.objects.none()
     expression = And([Or([PlainText(form) for form in word_forms(word)]) for word in words])
-    pages = Page.objects.live().public().exclude(depth__lte=1)
+    pages = public_pages(Page.objects.live()).exclude(depth__lte=1)
     if language_code:
         locale = Locale.objects.filter(language_code=language_code).first()
         if locale is not None:
@@ -298,8 +298,7 @@ def sitemap_entries(request: HttpRequest) -> list[SitemapEntry]:
     by_key: dict = defaultdict(dict)
     entries_by_key: dict = defaultdict(list)
     pages = (
-        Page.objects.live()
-        .public()
+        public_pages(Page.objects.live())
         .filter(depth__gt=1)
         .select_related("locale")
         .order_by("path")

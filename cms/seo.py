@@ -47,11 +47,11 @@ def _page_urls(request: HttpRequest, page: Page) -> dict[str, str]:
     the tree has changed, else remembered (cms.page_cache.tree_cached)."""
     from wagtail.models import Site
 
-    from cms.page_cache import tree_cached
+    from cms.page_cache import public_pages, tree_cached
 
     def compute() -> dict[str, str]:
         urls = {}
-        translations = page.get_translations(inclusive=True).live().public().select_related("locale")
+        translations = public_pages(page.get_translations(inclusive=True).live()).select_related("locale")
         for translation_page in translations:
             url = translation_page.get_url(request)
             if url:
@@ -135,6 +135,8 @@ def untranslated_original(request: HttpRequest) -> tuple[Page, str] | None:
     from django.http import Http404
     from wagtail.models import Site
 
+    from cms.page_cache import public_pages
+
     current = current_language(request)
     prefix = home_url(current)
     if current == settings.LANGUAGE_CODE or not request.path.startswith(prefix):
@@ -149,7 +151,7 @@ def untranslated_original(request: HttpRequest) -> tuple[Page, str] | None:
         page = site.root_page.specific.route(request, components).page
     except Http404:
         return None
-    if page.locale.language_code == current or not Page.objects.public().filter(pk=page.pk).exists():
+    if page.locale.language_code == current or not public_pages(Page.objects.filter(pk=page.pk)).exists():
         return None
     url = page.get_url(request)
     return (page, url) if url else None

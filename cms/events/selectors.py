@@ -18,6 +18,7 @@ from cms.events.models import (
     StationStop,
 )
 from cms.events.services import event_source
+from cms.page_cache import public_pages
 from places.geo import GeoQuery, distance_km
 
 Status = EventRegistration.Status
@@ -29,7 +30,7 @@ def events_for_index(
     """Published events under the index: upcoming (not yet ended) soonest first, or past ones
     latest first; optionally of one kind."""
     now = now or timezone.now()
-    events = EventPage.objects.live().public().child_of(index).select_related("place")
+    events = public_pages(EventPage.objects.live()).child_of(index).select_related("place")
     if kind:
         events = events.filter(kind=kind)
     if past:
@@ -47,7 +48,7 @@ def events_next(
     """The soonest published events under `root` (one language's tree, e.g. the home page) that
     have not ended, within `radius_km` of `point` when there is one (the home page's live block)."""
     now = now or timezone.now()
-    events = EventPage.objects.live().public().descendant_of(root).filter(end__gt=now)
+    events = public_pages(EventPage.objects.live()).descendant_of(root).filter(end__gt=now)
     if point is not None:
         events = events.filter(location__dwithin=(point, D(km=radius_km)))
     return list(events.select_related("place").order_by("start", "pk")[:limit])

@@ -88,15 +88,14 @@ def footer_links() -> list[tuple[str, str]]:
     in menus" (about, privacy, terms and the accessibility statement, which the rules for public
     websites want one link away from every page), in the current language. From the page-tree
     cache (cms.page_cache.tree_cached): no query once computed."""
-    from cms.page_cache import tree_cached
+    from cms.page_cache import public_pages, tree_cached
     from cms.pages import StandardPage
 
     language = translation.get_language()
 
     def compute():
         pages = (
-            StandardPage.objects.live()
-            .public()
+            public_pages(StandardPage.objects.live())
             .in_menu()
             .filter(depth=3, locale__language_code=language)
             .order_by("path")

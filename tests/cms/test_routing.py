@@ -138,3 +138,25 @@ def test_a_guides_body_is_rendered_per_visitor_home_area_and_follows_its_topic(s
     topics.title = "Gode råd"
     topics.save_revision().publish()
     assert "Gode råd" in login(UserFactory()).get("/guider/slangen/").content.decode()
+
+
+def test_public_pages_follows_view_restrictions_at_once(site, about):
+    """cms.page_cache.public_pages: Wagtail's public() with the private sections remembered."""
+    from wagtail.models import Page
+
+    from cms.page_cache import public_pages
+
+    child = _publish_under(about, title="Under om", slug="under")
+    live = Page.objects.live().filter(pk__in=[about.pk, child.pk])
+
+    def public_ids() -> set[int]:
+        return set(public_pages(live).values_list("pk", flat=True))
+
+    assert public_ids() == {about.pk, child.pk} == set(live.public().values_list("pk", flat=True))
+    restriction = PageViewRestriction.objects.create(page=about, restriction_type=PageViewRestriction.LOGIN)
+    assert public_ids() == set() == set(live.public().values_list("pk", flat=True))  # the section
+    restriction.delete()
+    assert public_ids() == {about.pk, child.pk}
+    with CaptureQueriesContext(connection) as queries:
+        list(public_pages(live))
+    assert len(queries.captured_queries) == 1  # the pages only: the sections are remembered
