@@ -136,18 +136,27 @@ class _State:
     versions: dict[str, object] = field(default_factory=dict)
 
 
+# The counters entries have named in this process (`page_cache_versions`): read with every
+# lookup, so an entry that depends on one is checked in the same round trip.
+_VERSION_KEYS: set[str] = set()
+
+
 def _lookup(key: str) -> tuple[Entry | None, int]:
-    """The entry stored for `key` if it is still valid, and the current generation (one round
-    trip to the cache, a second only for an entry that depends on other data)."""
-    found = cache.get_many([key, GENERATION_KEY])
+    """The entry stored for `key` if it is still valid, and the current generation: one round
+    trip to the cache (a second only the first time this process meets a counter)."""
+    found = cache.get_many([key, GENERATION_KEY, *_VERSION_KEYS])
     current = found.get(GENERATION_KEY)
     if current is None:
         current = generation()
     entry = found.get(key)
     if not isinstance(entry, Entry) or entry.generation != current:
         return None, current
-    if entry.versions and cache.get_many(list(entry.versions)) != entry.versions:
-        return None, current
+    if entry.versions:
+        if not _VERSION_KEYS.issuperset(entry.versions):
+            _VERSION_KEYS.update(entry.versions)
+            found = cache.get_many(list(entry.versions))
+        if {name: found.get(name) for name in entry.versions} != entry.versions:
+            return None, current
     return entry, current
 
 
@@ -220,6 +229,7 @@ class PageCacheMiddleware:
 
             headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED]
             entry = Entry(state.generation, state.versions, headers, response.content, route_of(request))
+            _VERSION_KEYS.update(state.versions)
             cache.set(key, entry, state.timeout)
             response[HEADER] = "miss"
         return response

@@ -131,6 +131,21 @@ def test_the_dashboard_comes_from_the_page_cache_until_the_ledger_or_a_factor_ch
     assert total(BeautifulSoup(after_factor.content, "html.parser"), "kg_co2e_avoided") == Decimal("1.00")
 
 
+def test_a_dashboard_hit_checks_the_report_version_in_the_same_round_trip(client, impact_pages, monkeypatch):
+    from django.core.cache import cache
+
+    from catalog.selectors import IMPACT_VERSION_KEY
+
+    dashboard, _ = impact_pages
+    client.get(dashboard.url)
+    assert client.get(dashboard.url)["X-Page-Cache"] == "hit"  # this process has met the counter
+    reads = []
+    real = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, **kw: reads.append(list(keys)) or real(keys, **kw))
+    assert client.get(dashboard.url)["X-Page-Cache"] == "hit"
+    assert len(reads) == 1 and IMPACT_VERSION_KEY in reads[0]
+
+
 def test_signed_in_visitors_get_the_figures_rendered_once_per_report_version(
     impact_pages, places, monkeypatch
 ):
