@@ -91,9 +91,7 @@ def query_counts(pages: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from cms.page_cache import TREE
-    from cms.routing import ROUTES
-    from marketplace.selectors import ESTIMATES
+    from core.memo import forget_all
 
     settings.PAGE_CACHE_SECONDS = 0
     settings.ALLOWED_HOSTS = ["*"]
@@ -114,8 +112,7 @@ def query_counts(pages: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
         fresh = f"cold-{time.perf_counter_ns()}"
         empty = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": fresh}}
         with override_settings(CACHES=empty):
-            for remembered in (ESTIMATES, ROUTES, TREE):
-                remembered.clear()
+            forget_all()
             cold = measured(path)
         counts[label] = (warm, cold)
     return counts

@@ -24,15 +24,12 @@ CHROMIUM_ARGS = [
 def _fresh_cache():
     """Each test starts with an empty cache (rate-limit counters, Wagtail's site paths). Every
     xdist worker has a Redis database of its own, so this touches no one else."""
-    from cms.page_cache import TREE
-    from cms.routing import ROUTES
-    from marketplace.selectors import ESTIMATES
+    from core.memo import forget_all
 
     cache.clear()
     # What processes remember belongs to the previous test's data (the page-cache generations
     # would tell them apart; the search's estimates would be merely stale).
-    for remembered in (ESTIMATES, ROUTES, TREE):
-        remembered.clear()
+    forget_all()
     yield
 
 

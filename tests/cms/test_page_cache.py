@@ -280,14 +280,11 @@ def test_each_page_type_rendered_cold_runs_a_bounded_number_of_queries_whatever_
     costs once a minute. The guide runs its related block's three searches then."""
     from django.core.cache import cache
 
-    from cms.page_cache import TREE
-    from cms.routing import ROUTES
-    from marketplace.selectors import ESTIMATES
+    from core.memo import forget_all
 
     def cold() -> int:
         cache.clear()
-        for remembered in (ESTIMATES, ROUTES, TREE):
-            remembered.clear()
+        forget_all()
         return _queries(client, path)
 
     settings.PAGE_CACHE_SECONDS = 0

@@ -31,3 +31,13 @@ def test_a_full_memo_starts_afresh_and_clear_forgets():
     assert remembered.get("a", lambda: "asked") == "asked"
     remembered.clear()
     assert remembered.get("d", lambda: "again") == "again"
+
+
+def test_forget_all_empties_every_memo_of_the_process():
+    from core.memo import forget_all
+
+    first, second = TimedMemo(ttl=60), TimedMemo(ttl=60)
+    first.get("a", lambda: 1)
+    second.get("b", lambda: 2)
+    forget_all()
+    assert first.get("a", lambda: "asked") == "asked" and second.get("b", lambda: "asked") == "asked"
